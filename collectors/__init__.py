@@ -1,0 +1,1 @@
+"""Collectors, one module per source kind, and the simulators that imitate those sources."""

@@ -1,0 +1,43 @@
+"""The two kinds of collector (as in Telegraf): polled on an interval, or pushed over a long-lived connection.
+
+A collector turns raw payloads into plain records (``ioc.records``) with a pure parse function and hands them
+to the store's writer. It never crashes the process: the scheduler records each run and its error.
+"""
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from sqlalchemy import Engine
+
+from ioc.config import CollectorSettings, Secrets, Settings
+
+
+class CollectorBase(ABC):
+    """What every collector is given: its own options, the whole settings, the secrets and the store."""
+
+    name: ClassVar[str]
+
+    def __init__(self, settings: Settings, options: CollectorSettings, secrets: Secrets, engine: Engine):
+        self.settings = settings
+        self.options = options
+        self.secrets = secrets
+        self.engine = engine
+
+
+class PolledCollector(CollectorBase):
+    """Runs ``gather`` every ``interval_seconds``; each run is recorded in ``collector_runs``."""
+
+    @abstractmethod
+    def gather(self) -> int:
+        """Fetch, parse and store one batch; return how many rows were stored. Raise on failure."""
+
+
+class PushedCollector(CollectorBase):
+    """Holds a long-lived connection between ``start`` and ``stop``; ``stop`` commits what it received."""
+
+    @abstractmethod
+    def start(self) -> None: ...
+
+    @abstractmethod
+    def stop(self) -> None: ...
+

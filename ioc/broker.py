@@ -1,0 +1,62 @@
+"""The embedded MQTT broker of the one-command demo (amqtt, pure Python), run on its own event loop thread.
+
+Production uses Mosquitto instead; see docs/production.md.
+"""
+
+import asyncio
+import threading
+
+from amqtt.broker import Broker
+
+STARTUP_TIMEOUT_SECONDS = 10
+
+
+class EmbeddedBroker:
+    """An MQTT 3.1.1 broker on ``host:port`` that keeps QoS 1 sessions of clients that ask for them."""
+
+    name = "broker"
+
+    def __init__(self, host: str, port: int):
+        self.host = host
+        self.port = port
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._broker: Broker | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            self._loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self._loop)
+            try:
+                self._broker = Broker(self._config(), loop=self._loop)
+                self._loop.run_until_complete(self._broker.start())
+            except BaseException as exc:  # noqa: BLE001 - handed to the starting thread below
+                failure.append(exc)
+                started.set()
+                return
+            started.set()
+            self._loop.run_forever()
+            self._loop.close()
+
+        self._thread = threading.Thread(target=serve, name="embedded-broker", daemon=True)
+        self._thread.start()
+        if not started.wait(STARTUP_TIMEOUT_SECONDS):
+            raise RuntimeError(f"embedded MQTT broker did not start on {self.host}:{self.port}")
+        if failure:
+            raise RuntimeError(f"embedded MQTT broker could not start on {self.host}:{self.port}: {failure[0]}")
+
+    def stop(self) -> None:
+        if not self._loop or not self._broker:
+            return
+        asyncio.run_coroutine_threadsafe(self._broker.shutdown(), self._loop).result(STARTUP_TIMEOUT_SECONDS)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(STARTUP_TIMEOUT_SECONDS)
+
+    def _config(self) -> dict:
+        return {
+            "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
+            "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+        }

@@ -1,0 +1,194 @@
+"""The configuration: one YAML file validated by typed models, plus secrets from the environment.
+
+Every model forbids unknown keys, so a misspelt setting is an error at start-up instead of a silently
+ignored default. Paths in the file are relative to the file's own folder. Secrets (passwords, keys, tokens)
+are never read from the file: they come from ``IOC_*`` environment variables (see ``Secrets``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    PositiveInt,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_CONFIG_FILE = "config.yaml"
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProvinceSettings(Section):
+    code: str = Field("70", description="GSO code of the province.")
+    name: str = Field("Bình Phước", description="Name of the province, with diacritics.")
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Local time zone for days, months and deadlines.")
+    units_file: Path = Field(Path("data/geo/units.csv"), description="CSV of administrative units.")
+    districts_file: Path = Field(
+        Path("data/geo/binh_phuoc_districts.geojson"), description="GeoJSON of district boundaries."
+    )
+    province_file: Path = Field(
+        Path("data/geo/binh_phuoc_province.geojson"), description="GeoJSON of the province outline."
+    )
+    indicators_file: Path = Field(Path("data/indicators.csv"), description="The indicator catalogue.")
+
+
+class StoreSettings(Section):
+    url: str = Field(
+        "sqlite:///var/ioc.db",
+        description="SQLAlchemy URL of the store; put no password here (use IOC_STORE_URL or PGPASSWORD).",
+    )
+    echo_sql: bool = Field(False, description="Log every SQL statement (debugging only).")
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_supported_and_has_no_password(cls, url: str) -> str:
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise ValueError(f"not a SQLAlchemy URL: {exc}") from None
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("only sqlite and postgresql stores are supported")
+        if parsed.password:
+            raise ValueError("the URL holds a password; set it in IOC_STORE_URL or PGPASSWORD instead")
+        return url
+
+
+class TLSSettings(Section):
+    enabled: bool = False
+    ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+
+
+class MQTTSettings(Section):
+    host: str = Field("127.0.0.1", description="Broker host.")
+    port: Port = Field(1883, description="Broker port.")
+    tls: TLSSettings = TLSSettings()
+    username: str | None = Field(None, description="Broker user; the password comes from IOC_MQTT_PASSWORD.")
+    client_id: str = Field("ioc-collector", min_length=1, description="Client id of the persistent session.")
+    topics: list[str] = Field(["ioc/sensors/#"], min_length=1, description="Topic filters to subscribe to.")
+    qos: Literal[0, 1, 2] = Field(1, description="Subscription QoS; 1 or 2 for no reading lost.")
+    keepalive_seconds: PositiveInt = 30
+    shared_group: str | None = Field(
+        None, description="MQTT 5 shared-subscription group, so several collectors split one stream."
+    )
+
+
+class CollectorSettings(Section):
+    enabled: bool = True
+    interval_seconds: PositiveFloat = Field(60, description="How often a polled collector runs.")
+
+
+class AlertSettings(Section):
+    evaluation_interval_seconds: PositiveFloat = Field(60, description="How often alert rules are evaluated.")
+
+
+class WebSettings(Section):
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: Port = Field(8050, description="Port the web server listens on.")
+    refresh_seconds: PositiveInt = Field(30, description="How often pages refresh their data.")
+    default_language: Literal["vi", "en"] = Field("vi", description="Language of a first visit.")
+
+
+class AuthSettings(Section):
+    session_minutes: PositiveInt = Field(480, description="A signed-in session expires after this long.")
+    max_failed_logins: PositiveInt = Field(5, description="Failed sign-ins before the account is locked.")
+    lockout_minutes: PositiveInt = Field(15, description="How long a locked account stays locked.")
+
+
+class Settings(Section):
+    province: ProvinceSettings = ProvinceSettings()
+    store: StoreSettings = StoreSettings()
+    mqtt: MQTTSettings = MQTTSettings()
+    collectors: dict[str, CollectorSettings] = {}
+    alerts: AlertSettings = AlertSettings()
+    web: WebSettings = WebSettings()
+    auth: AuthSettings = AuthSettings()
+    base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by the loader).")
+
+    @model_validator(mode="after")
+    def _reference_files_exist(self) -> Settings:
+        missing = [
+            name
+            for name in ("units_file", "districts_file", "province_file", "indicators_file")
+            if not self.resolve(getattr(self.province, name)).is_file()
+        ]
+        if missing:
+            raise ValueError("reference file not found: " + ", ".join(f"province.{name}" for name in missing))
+        return self
+
+    def resolve(self, path: Path) -> Path:
+        """A path from the file, made absolute against the config file's folder."""
+        return path if path.is_absolute() else self.base_dir / path
+
+    def store_url(self, secrets: Secrets) -> str:
+        """The store URL: the environment's override, else the file's, with a relative SQLite path resolved."""
+        url = make_url(secrets.store_url.get_secret_value() if secrets.store_url else self.store.url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            url = url.set(database=str(self.resolve(Path(url.database))))
+        return url.render_as_string(hide_password=False)
+
+
+class Secrets(BaseSettings):
+    """Secrets, read from the environment only."""
+
+    model_config = SettingsConfigDict(env_prefix="IOC_", extra="ignore")
+
+    store_url: SecretStr | None = None
+    mqtt_password: SecretStr | None = None
+    secret_key: SecretStr | None = None
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; ``problems`` lists ``(field path, reason)`` pairs."""
+
+    def __init__(self, source: Path, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {path}: {reason}" for path, reason in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+
+
+def load_settings(source: Path | str = DEFAULT_CONFIG_FILE) -> Settings:
+    """Read and validate a config file; raise ConfigError naming every wrong field."""
+    source = Path(source)
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(source, [("(file)", exc.strerror or str(exc))]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(source, [("(file)", f"not valid YAML: {exc}")]) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(source, [("(file)", "the top level must be a mapping of sections")])
+    if "base_dir" in raw:
+        raise ConfigError(source, [("base_dir", "Extra inputs are not permitted")])
+    try:
+        return Settings.model_validate({**raw, "base_dir": source.resolve().parent})
+    except ValidationError as exc:
+        raise ConfigError(source, [_describe(error) for error in exc.errors()]) from None
+
+
+def _describe(error) -> tuple[str, str]:
+    path = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    reason = error["msg"].removeprefix("Value error, ")
+    if error["type"] not in ("missing", "extra_forbidden") and "input" in error:
+        reason = f"{reason} (got {error['input']!r})"
+    return path, reason
