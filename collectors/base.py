@@ -16,6 +16,7 @@ class CollectorBase(ABC):
     """What every collector is given: its own options, the whole settings, the secrets and the store."""
 
     name: ClassVar[str]
+    options_model: ClassVar[type[CollectorSettings]] = CollectorSettings
 
     def __init__(self, settings: Settings, options: CollectorSettings, secrets: Secrets, engine: Engine):
         self.settings = settings

@@ -1,11 +1,15 @@
 """Which collector a name in ``config.yaml``'s ``collectors:`` section means.
 
-Built-in collectors register themselves here exactly as a third-party one would, with ``register``.
+Built-in collectors register themselves with ``register`` exactly as a third-party one would; their modules
+are listed in ``BUILTIN`` and imported the first time a collector is looked up.
 """
 
-from collectors.base import PolledCollector, PushedCollector
+import importlib
 
-_COLLECTORS: dict[str, type[PolledCollector] | type[PushedCollector]] = {}
+BUILTIN: tuple[str, ...] = ()
+"""Modules of the collectors that ship with the IOC."""
+
+_COLLECTORS: dict[str, type] = {}
 
 
 def register(cls):
@@ -16,13 +20,15 @@ def register(cls):
     return cls
 
 
-def collector_class(name: str):
+def _import_builtin() -> None:
+    for module in BUILTIN:
+        importlib.import_module(module)
+
+
+def collector_class(name: str) -> type:
+    _import_builtin()
     try:
         return _COLLECTORS[name]
     except KeyError:
         known = ", ".join(sorted(_COLLECTORS)) or "none"
         raise KeyError(f"unknown collector {name!r} (known: {known})") from None
-
-
-def known_collectors() -> list[str]:
-    return sorted(_COLLECTORS)

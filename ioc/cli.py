@@ -14,25 +14,10 @@ EXIT_CONFIG_ERROR = 2
 def _settings(ctx: click.Context) -> Settings:
     try:
         settings = load_settings(ctx.obj["config"])
-        _check_collectors(settings, ctx.obj["config"])
     except ConfigError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_CONFIG_ERROR)
     return settings
-
-
-def _check_collectors(settings: Settings, source: Path) -> None:
-    """Every collector named in the config must exist (collectors register themselves on import)."""
-    from collectors.registry import collector_class
-
-    problems = []
-    for name in settings.collectors:
-        try:
-            collector_class(name)
-        except KeyError as exc:
-            problems.append((f"collectors.{name}", exc.args[0]))
-    if problems:
-        raise ConfigError(source, problems)
 
 
 def _engine(settings: Settings):

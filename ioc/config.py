@@ -8,7 +8,7 @@ are never read from the file: they come from ``IOC_*`` environment variables (se
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -91,6 +91,8 @@ class MQTTSettings(Section):
 
 
 class CollectorSettings(Section):
+    """Options every collector has; a collector with more declares a subclass as its ``options_model``."""
+
     enabled: bool = True
     interval_seconds: PositiveFloat = Field(60, description="How often a polled collector runs.")
 
@@ -116,7 +118,9 @@ class Settings(Section):
     province: ProvinceSettings = ProvinceSettings()
     store: StoreSettings = StoreSettings()
     mqtt: MQTTSettings = MQTTSettings()
-    collectors: dict[str, CollectorSettings] = {}
+    collectors: dict[str, Any] = Field(
+        {}, description="Collector name -> its options, validated by the collector's own options model."
+    )
     alerts: AlertSettings = AlertSettings()
     web: WebSettings = WebSettings()
     auth: AuthSettings = AuthSettings()
@@ -180,14 +184,41 @@ def load_settings(source: Path | str = DEFAULT_CONFIG_FILE) -> Settings:
         raise ConfigError(source, [("(file)", "the top level must be a mapping of sections")])
     if "base_dir" in raw:
         raise ConfigError(source, [("base_dir", "Extra inputs are not permitted")])
+    problems: list[tuple[str, str]] = []
+    settings = None
     try:
-        return Settings.model_validate({**raw, "base_dir": source.resolve().parent})
+        settings = Settings.model_validate({**raw, "base_dir": source.resolve().parent})
     except ValidationError as exc:
-        raise ConfigError(source, [_describe(error) for error in exc.errors()]) from None
+        problems += [_describe(error) for error in exc.errors()]
+    collectors, collector_problems = _validate_collectors(raw.get("collectors") or {})
+    problems += collector_problems
+    if problems:
+        raise ConfigError(source, problems)
+    return settings.model_copy(update={"collectors": collectors})
 
 
-def _describe(error) -> tuple[str, str]:
-    path = ".".join(str(part) for part in error["loc"]) or "(top level)"
+def _validate_collectors(raw: object) -> tuple[dict[str, CollectorSettings], list[tuple[str, str]]]:
+    """Validate each ``collectors.<name>`` section with the options model of the collector of that name."""
+    from collectors.registry import collector_class  # collectors import this module: import late
+
+    if not isinstance(raw, dict):
+        return {}, []  # already reported by the Settings model
+    validated, problems = {}, []
+    for name, options in raw.items():
+        try:
+            model = collector_class(name).options_model
+        except KeyError as exc:
+            problems.append((f"collectors.{name}", exc.args[0]))
+            continue
+        try:
+            validated[name] = model.model_validate(options or {})
+        except ValidationError as exc:
+            problems += [_describe(error, prefix=("collectors", name)) for error in exc.errors()]
+    return validated, problems
+
+
+def _describe(error, prefix: tuple[str, ...] = ()) -> tuple[str, str]:
+    path = ".".join(str(part) for part in (*prefix, *error["loc"])) or "(top level)"
     reason = error["msg"].removeprefix("Value error, ")
     if error["type"] not in ("missing", "extra_forbidden") and "input" in error:
         reason = f"{reason} (got {error['input']!r})"
