@@ -30,5 +30,10 @@ def collector_class(name: str) -> type:
     try:
         return _COLLECTORS[name]
     except KeyError:
-        known = ", ".join(sorted(_COLLECTORS)) or "none"
+        known = ", ".join(known_collectors()) or "none"
         raise KeyError(f"unknown collector {name!r} (known: {known})") from None
+
+
+def known_collectors() -> list[str]:
+    _import_builtin()
+    return sorted(_COLLECTORS)

@@ -62,6 +62,19 @@ def check_config(ctx: click.Context, file: Path | None) -> None:
     click.echo(f"{ctx.obj['config']}: OK")
 
 
+@main.command("config-reference")
+@click.option("--write", "document", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rewrite the generated block of this Markdown file instead of printing.")
+def config_reference(document: Path | None) -> None:
+    """Print the reference of every setting, generated from the configuration models."""
+    from ioc import config_reference as reference
+
+    if document is None:
+        click.echo(reference.render())
+    else:
+        click.echo(f"{document}: {'updated' if reference.update(document) else 'up to date'}")
+
+
 @main.group()
 def db() -> None:
     """The store's schema."""

@@ -70,21 +70,21 @@ class StoreSettings(Section):
 
 
 class TLSSettings(Section):
-    enabled: bool = False
-    ca_file: Path | None = None
-    cert_file: Path | None = None
-    key_file: Path | None = None
+    enabled: bool = Field(False, description="Connect to the broker over TLS.")
+    ca_file: Path | None = Field(None, description="CA certificate that signed the broker's certificate.")
+    cert_file: Path | None = Field(None, description="Client certificate, when the broker asks for one.")
+    key_file: Path | None = Field(None, description="Private key of the client certificate.")
 
 
 class MQTTSettings(Section):
     host: str = Field("127.0.0.1", description="Broker host.")
     port: Port = Field(1883, description="Broker port.")
-    tls: TLSSettings = TLSSettings()
+    tls: TLSSettings = Field(TLSSettings(), description="TLS to the broker.")
     username: str | None = Field(None, description="Broker user; the password comes from IOC_MQTT_PASSWORD.")
     client_id: str = Field("ioc-collector", min_length=1, description="Client id of the persistent session.")
     topics: list[str] = Field(["ioc/sensors/#"], min_length=1, description="Topic filters to subscribe to.")
     qos: Literal[0, 1, 2] = Field(1, description="Subscription QoS; 1 or 2 for no reading lost.")
-    keepalive_seconds: PositiveInt = 30
+    keepalive_seconds: PositiveInt = Field(30, description="MQTT keep-alive interval.")
     shared_group: str | None = Field(
         None, description="MQTT 5 shared-subscription group, so several collectors split one stream."
     )
@@ -93,7 +93,7 @@ class MQTTSettings(Section):
 class CollectorSettings(Section):
     """Options every collector has; a collector with more declares a subclass as its ``options_model``."""
 
-    enabled: bool = True
+    enabled: bool = Field(True, description="Run this collector.")
     interval_seconds: PositiveFloat = Field(60, description="How often a polled collector runs.")
 
 

@@ -119,7 +119,9 @@ def test_a_corrected_observation_replaces_the_old_value(engine):
     with engine.begin() as connection:
         record_observations(connection, [Observation(period, "online_dossier_rate", "689", 43.5, "portal")])
     with engine.connect() as connection:
-        series = queries.observation_series(connection, "online_dossier_rate", "689", period, period + timedelta(days=1))
+        series = queries.observation_series(
+            connection, "online_dossier_rate", "689", period, period + timedelta(days=1)
+        )
     assert series == [(period, 43.5)]
 
 
