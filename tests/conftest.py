@@ -38,8 +38,9 @@ def write_config(folder: Path, **sections) -> Path:
     Keyword arguments replace or add whole sections, e.g. ``web={"port": 9000}``.
     """
     config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-    for key in ("units_file", "districts_file", "province_file", "indicators_file"):
-        config["province"][key] = str(REPO / config["province"][key])
+    for key in config["province"]:
+        if key.endswith("_file"):
+            config["province"][key] = str(REPO / config["province"][key])
     config["store"] = {"url": f"sqlite:///{folder / 'ioc.db'}"}
     for name, section in sections.items():
         config[name] = section
