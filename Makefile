@@ -22,7 +22,7 @@ demo: $(VENV)/.installed-runtime
 	$(BIN)/ioc demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check ioc collectors layouts tests benchmarks
+	$(BIN)/ruff check .
 
 test: lint
 	$(BIN)/pytest
