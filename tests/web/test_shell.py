@@ -5,8 +5,6 @@ import re
 import pytest
 import requests
 
-pytestmark = pytest.mark.browser
-
 
 def test_the_index_loads_no_script_or_stylesheet_from_another_host(live_server):
     html = requests.get(live_server + "/", timeout=10).text
@@ -37,6 +35,7 @@ def test_an_unknown_language_is_not_found(live_server):
     assert requests.get(live_server + "/language/fr", timeout=10).status_code == 404
 
 
+@pytest.mark.browser
 def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(live_server, page):
     page.goto(live_server + "/")
     page.wait_for_selector(".ioc-stat-value")
@@ -49,6 +48,7 @@ def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(liv
     assert page.outside_requests == []
 
 
+@pytest.mark.browser
 def test_switching_to_english_translates_the_shell_and_the_page(live_server, page):
     page.goto(live_server + "/")
     page.wait_for_selector(".ioc-stat-value")
