@@ -37,6 +37,15 @@ def test_check_config_names_an_unknown_key_and_a_wrongly_typed_value_and_exits_2
     assert "2 problem(s)" in result.stderr
 
 
+def config_with(folder, section: str, key: str, value) -> object:
+    """A test config file in ``folder`` with one setting changed."""
+    path = write_config(folder)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config[section][key] = value
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def test_check_config_accepts_the_shipped_file():
     result = run_check(REPO / "config.yaml")
     assert result.returncode == 0, result.stderr
@@ -44,10 +53,7 @@ def test_check_config_accepts_the_shipped_file():
 
 
 def test_a_password_in_the_store_url_is_refused(tmp_path):
-    path = write_config(tmp_path)
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    config["store"]["url"] = "postgresql+psycopg://ioc:hunter2@db/ioc"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    path = config_with(tmp_path, "store", "url", "postgresql+psycopg://ioc:hunter2@db/ioc")
     with pytest.raises(ConfigError, match=r"store\.url: the URL holds a password"):
         load_settings(path)
 
@@ -58,10 +64,7 @@ def test_an_unknown_collector_is_named(tmp_path):
 
 
 def test_a_missing_reference_file_is_named(tmp_path):
-    path = write_config(tmp_path)
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    config["province"]["units_file"] = "nowhere/units.csv"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    path = config_with(tmp_path, "province", "units_file", "nowhere/units.csv")
     with pytest.raises(ConfigError, match=r"reference file not found: province\.units_file"):
         load_settings(path)
 
@@ -79,11 +82,7 @@ def test_a_missing_file_is_reported(tmp_path):
 
 
 def test_a_relative_sqlite_path_is_relative_to_the_config_file(tmp_path):
-    path = write_config(tmp_path)
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    config["store"]["url"] = "sqlite:///var/ioc.db"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    settings = load_settings(path)
+    settings = load_settings(config_with(tmp_path, "store", "url", "sqlite:///var/ioc.db"))
     assert settings.store_url(Secrets(store_url=None)) == f"sqlite:///{tmp_path.resolve() / 'var' / 'ioc.db'}"
 
 
