@@ -4,6 +4,7 @@ A collector turns raw payloads into plain records (``ioc.records``) with a pure 
 to the store's writer. It never crashes the process: the scheduler records each run and its error.
 """
 
+import threading
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
@@ -27,6 +28,11 @@ class CollectorBase(ABC):
 
 class PolledCollector(CollectorBase):
     """Runs ``gather`` every ``interval_seconds``; each run is recorded in ``collector_runs``."""
+
+    def __init__(self, settings: Settings, options: CollectorSettings, secrets: Secrets, engine: Engine):
+        super().__init__(settings, options, secrets, engine)
+        self.stopping = threading.Event()
+        """Set at shutdown: a long gather (a first backfill) stops at its next safe point and keeps its work."""
 
     @abstractmethod
     def gather(self) -> int:

@@ -6,7 +6,7 @@ are listed in ``BUILTIN`` and imported the first time a collector is looked up.
 
 import importlib
 
-BUILTIN: tuple[str, ...] = ()
+BUILTIN: tuple[str, ...] = ("collectors.mqtt_ingest", "collectors.portal")
 """Modules of the collectors that ship with the IOC."""
 
 _COLLECTORS: dict[str, type] = {}

@@ -39,6 +39,7 @@ class EmbeddedBroker:
                 return
             started.set()
             self._loop.run_forever()
+            self._finish_connections()
             self._loop.close()
 
         self._thread = threading.Thread(target=serve, name="embedded-broker", daemon=True)
@@ -54,6 +55,15 @@ class EmbeddedBroker:
         asyncio.run_coroutine_threadsafe(self._broker.shutdown(), self._loop).result(STARTUP_TIMEOUT_SECONDS)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(STARTUP_TIMEOUT_SECONDS)
+
+    def _finish_connections(self) -> None:
+        """Close the connections still open after shutdown (one that never sent CONNECT has no session for
+        amqtt to clean up) and let their handlers end, so that no socket outlives the loop."""
+        for transport in list(getattr(self._loop, "_transports", {}).values()):
+            transport.close()
+        handlers = asyncio.all_tasks(self._loop)
+        if handlers:
+            self._loop.run_until_complete(asyncio.wait(handlers, timeout=STARTUP_TIMEOUT_SECONDS))
 
     def _config(self) -> dict:
         return {

@@ -94,12 +94,13 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def collect(ctx: click.Context) -> None:
     """Run the scheduler and the collectors (no web server)."""
+    from ioc.alerts.service import AlertService
     from ioc.runtime import run_services
     from ioc.scheduler import CollectorService
 
     settings = _settings(ctx)
     engine = _prepare_store(settings)
-    run_services([CollectorService(settings, Secrets(), engine)])
+    run_services([CollectorService(settings, Secrets(), engine), AlertService(settings, engine)])
 
 
 @main.command()
@@ -118,6 +119,9 @@ def serve(ctx: click.Context) -> None:
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Everything in one process on embedded defaults: store, MQTT broker, collectors, simulators, web."""
+    from collectors.portal_simulator import demo_simulator
+    from collectors.sensor_simulator import SensorSimulator
+    from ioc.alerts.service import AlertService
     from ioc.broker import EmbeddedBroker
     from ioc.runtime import run_services
     from ioc.scheduler import CollectorService
@@ -125,8 +129,284 @@ def demo(ctx: click.Context) -> None:
 
     settings = _settings(ctx)
     engine = _prepare_store(settings)
+    _create_demo_users(engine)
+    portal = demo_simulator(settings, Secrets())
     services = [
         EmbeddedBroker(settings.mqtt.host, settings.mqtt.port),
+        SensorSimulator(settings, Secrets()),
+        *([portal] if portal else []),
         CollectorService(settings, Secrets(), engine),
+        AlertService(settings, engine),
     ]
     run_services(services, foreground=lambda: serve_forever(settings, engine))
+
+
+@main.command("simulate-sensors")
+@click.option("--rate", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Readings a second to publish.")
+@click.option("--seed", type=int, default=None, help="Seed of the random source, for a repeatable run.")
+@click.pass_context
+def simulate_sensors(ctx: click.Context, rate: float, seed: int | None) -> None:
+    """Publish simulated readings of every registered sensor to the configured broker (docs/sensors.md)."""
+    from collectors.sensor_simulator import SensorSimulator
+    from ioc.runtime import run_services
+
+    run_services([SensorSimulator(_settings(ctx), Secrets(), rate=rate, seed=seed)])
+
+
+def _create_demo_users(engine) -> None:
+    """One user per role, named after it; their random passwords are printed this once and never again."""
+    from ioc.auth.accounts import ensure_demo_users
+
+    created = ensure_demo_users(engine, _cli_actor())
+    if created:
+        click.echo("Demo users (passwords shown only now):")
+        for name, password in created.items():
+            click.echo(f"  {name:<9} {password}")
+
+
+# --- People, wall displays and machines (docs/security.md) -------------------------------------------------
+
+def _cli_actor() -> str:
+    """How the audit trail names whoever runs the command line."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+def _read_password(from_stdin: bool) -> str:
+    """A new password from a hidden, confirmed prompt, or the first line of stdin; never from argv."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _refuse(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@main.group()
+def user() -> None:
+    """People who sign in: viewer, analyst, operator or admin."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["viewer", "analyst", "operator", "admin"]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt.")
+@click.pass_context
+def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add user NAME with ROLE."""
+    from ioc.auth.accounts import AccountError, add_user
+    from ioc.auth.passwords import PasswordError
+
+    engine = _prepare_store(_settings(ctx))
+    try:
+        add_user(engine, name, role, _read_password(password_stdin), _cli_actor())
+    except (AccountError, PasswordError) as exc:
+        _refuse(str(exc))
+    click.echo(f"added {name} ({role})")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt.")
+@click.pass_context
+def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for NAME; the user's open sessions end."""
+    from ioc.auth.accounts import AccountError, set_password
+    from ioc.auth.passwords import PasswordError
+
+    engine = _prepare_store(_settings(ctx))
+    try:
+        set_password(engine, name, _read_password(password_stdin), _cli_actor())
+    except (AccountError, PasswordError) as exc:
+        _refuse(str(exc))
+    click.echo(f"password of {name} changed")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(ctx: click.Context, name: str) -> None:
+    """Stop NAME from signing in; the user's open sessions end."""
+    from ioc.auth.accounts import AccountError, disable_user
+
+    engine = _prepare_store(_settings(ctx))
+    try:
+        disable_user(engine, name, _cli_actor())
+    except AccountError as exc:
+        _refuse(str(exc))
+    click.echo(f"disabled {name}")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """List users, their roles and whether they are disabled."""
+    from ioc.auth.accounts import users
+
+    for row in users(_prepare_store(_settings(ctx))):
+        click.echo(f"{row['username']:<24} {row['role']:<9} {'disabled' if row['disabled'] else 'active'}")
+
+
+@main.group()
+def kiosk() -> None:
+    """Read-only tokens for named wall displays."""
+
+
+@kiosk.command("create")
+@click.argument("name")
+@click.option("--base-url", help="Address of the IOC as the display sees it (default: from web.host/port).")
+@click.pass_context
+def kiosk_create(ctx: click.Context, name: str, base_url: str | None) -> None:
+    """Issue a token for wall display NAME and print its kiosk URL (shown once)."""
+    from ioc.auth import kiosk as kiosks
+    from ioc.auth.credentials import CredentialError
+
+    settings = _settings(ctx)
+    try:
+        token = kiosks.create(_prepare_store(settings), name, _cli_actor())
+    except CredentialError as exc:
+        _refuse(str(exc))
+    base_url = (base_url or f"http://{settings.web.host}:{settings.web.port}").rstrip("/")
+    click.echo(f"Kiosk URL for {name} (shown only now; open it once on the display):")
+    click.echo(f"  {base_url}/kiosk/{token}")
+
+
+@kiosk.command("revoke")
+@click.argument("name")
+@click.pass_context
+def kiosk_revoke(ctx: click.Context, name: str) -> None:
+    """Revoke the token of wall display NAME; the display loses access at its next refresh."""
+    from ioc.auth import kiosk as kiosks
+    from ioc.auth.credentials import CredentialError
+
+    try:
+        kiosks.revoke(_prepare_store(_settings(ctx)), name, _cli_actor())
+    except CredentialError as exc:
+        _refuse(str(exc))
+    click.echo(f"revoked kiosk {name}")
+
+
+@kiosk.command("list")
+@click.pass_context
+def kiosk_list(ctx: click.Context) -> None:
+    """List wall display tokens (never the tokens themselves)."""
+    from ioc.auth import kiosk as kiosks
+
+    for row in kiosks.tokens(_prepare_store(_settings(ctx))):
+        state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}Z" if row["revoked_at"] else "active"
+        click.echo(f"{row['name']:<24} {state:<26} created {row['created_at']:%Y-%m-%d %H:%M}Z by {row['created_by']}")
+
+
+@main.group()
+def apikey() -> None:
+    """API keys for machine clients such as feedback channels."""
+
+
+@apikey.command("create")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, required=True, help="A scope, e.g. feedback:write (repeatable).")
+@click.option("--rate-limit", default="60/minute", show_default=True, help="Requests allowed for this key.")
+@click.pass_context
+def apikey_create(ctx: click.Context, name: str, scopes: tuple[str, ...], rate_limit: str) -> None:
+    """Issue an API key for client NAME and print it (shown once; only its hash is kept)."""
+    from ioc.auth import apikeys
+    from ioc.auth.credentials import CredentialError
+
+    try:
+        key = apikeys.create(_prepare_store(_settings(ctx)), name, list(scopes), _cli_actor(), rate_limit)
+    except CredentialError as exc:
+        _refuse(str(exc))
+    click.echo(f"API key for {name} (shown only now; send it as 'Authorization: Bearer <key>'):")
+    click.echo(f"  {key}")
+
+
+@apikey.command("revoke")
+@click.argument("name")
+@click.pass_context
+def apikey_revoke(ctx: click.Context, name: str) -> None:
+    """Revoke the API key of client NAME."""
+    from ioc.auth import apikeys
+    from ioc.auth.credentials import CredentialError
+
+    try:
+        apikeys.revoke(_prepare_store(_settings(ctx)), name, _cli_actor())
+    except CredentialError as exc:
+        _refuse(str(exc))
+    click.echo(f"revoked API key {name}")
+
+
+@apikey.command("list")
+@click.pass_context
+def apikey_list(ctx: click.Context) -> None:
+    """List API keys with their scopes and limits (never the keys themselves)."""
+    from ioc.auth import apikeys
+
+    for row in apikeys.keys(_prepare_store(_settings(ctx))):
+        state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}Z" if row["revoked_at"] else "active"
+        click.echo(f"{row['name']:<24} {row['scopes']:<20} {row['rate_limit']:<12} {state}")
+
+
+# --- Importing report files (docs/portal-contract.md#report-import) ----------------------------------------
+
+@main.group("import")
+def import_() -> None:
+    """Import report files exported from other systems."""
+
+
+@import_.command("portal")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_portal(ctx: click.Context, file: Path) -> None:
+    """Import a portal statistics report FILE (CSV or XLSX); a file with any error imports nothing."""
+    from rich.progress import Progress
+
+    from ioc.portal_import import PortalImportError, import_portal_file
+
+    settings = _settings(ctx)
+    engine = _prepare_store(settings)
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"Checking {file.name}", total=None)
+        try:
+            rows = import_portal_file(engine, file, settings.portal_import.columns,
+                                      progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except PortalImportError as exc:
+            progress.stop()
+            _refuse(str(exc))
+    click.echo(f"{file}: {rows} rows imported")
+
+
+# --- Alerts (docs/alerts.md) ---------------------------------------------------------------------------------
+
+@main.group()
+def alerts() -> None:
+    """Alert rules and the alarm-load report."""
+
+
+@alerts.command("report")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Vietnam calendar day (default: today).")
+@click.pass_context
+def alerts_report(ctx: click.Context, day) -> None:
+    """Print the ISA-18.2 alarm-load measures of DAY: raised, per 10 minutes, floods, chattering, stale."""
+    from ioc.alerts.load_report import day_report
+    from ioc.timeutil import local_day, utcnow
+
+    now = utcnow()
+    day = day.date() if day else local_day(now)
+    with _prepare_store(_settings(ctx)).connect() as connection:
+        report = day_report(connection, day, now)
+    click.echo(f"day                 {report.day.isoformat()}")
+    click.echo(f"raised              {report.raised}")
+    click.echo(f"per 10 minutes      {report.per_10_minutes:g} (peak {report.peak_10_minutes})")
+    click.echo(f"floods (>10/10 min) {len(report.floods)} ({report.alerts_in_floods} alerts)")
+    for start in report.floods:
+        click.echo(f"  from {start:%H:%M}Z")
+    click.echo(f"chattering          {len(report.chattering)}")
+    for rule_id, target in report.chattering:
+        click.echo(f"  {rule_id} {target}")
+    click.echo(f"stale (> 24 h)      {len(report.stale)}")
+    if report.stale:
+        click.echo("  alerts " + ", ".join(str(alert_id) for alert_id in report.stale))

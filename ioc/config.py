@@ -26,6 +26,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from ioc.alerts.channels import Channel
+from ioc.alerts.rules import Rule, rule_problems
+
 DEFAULT_CONFIG_FILE = "config.yaml"
 Port = Annotated[int, Field(ge=1, le=65535)]
 
@@ -46,6 +49,10 @@ class ProvinceSettings(Section):
         Path("data/geo/binh_phuoc_province.geojson"), description="GeoJSON of the province outline."
     )
     indicators_file: Path = Field(Path("data/indicators.csv"), description="The indicator catalogue.")
+    sensors_file: Path = Field(Path("data/sensors.yaml"), description="The sensor registry (docs/sensors.md).")
+    departments_file: Path = Field(
+        Path("data/departments.csv"), description="Provincial departments (Sở) that handle dossiers."
+    )
 
 
 class StoreSettings(Section):
@@ -99,6 +106,23 @@ class CollectorSettings(Section):
 
 class AlertSettings(Section):
     evaluation_interval_seconds: PositiveFloat = Field(60, description="How often alert rules are evaluated.")
+    escalation_minutes: PositiveFloat = Field(
+        15, description="An unacknowledged critical alert is notified again after this long, and again after each "
+        "further period.")
+    cap_sender: str = Field("ioc@binhphuoc.gov.vn", min_length=1,
+                            description="Sender of the CAP 1.2 export (/api/v1/alerts.cap), e.g. the centre's address.")
+    rules: list[Rule] = Field([], description="Alert rules; each type and its options in docs/alerts.md.")
+    notifications: list[Channel] = Field(
+        [], description="Where alerts are sent: webhook and email channels (docs/alerts.md).")
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> AlertSettings:
+        for what, names in (("rule id", [rule.id for rule in self.rules]),
+                            ("channel name", [channel.name for channel in self.notifications])):
+            doubles = sorted({name for name in names if names.count(name) > 1})
+            if doubles:
+                raise ValueError(f"{what} used more than once: {', '.join(doubles)}")
+        return self
 
 
 class WebSettings(Section):
@@ -114,6 +138,96 @@ class AuthSettings(Section):
     lockout_minutes: PositiveInt = Field(15, description="How long a locked account stays locked.")
 
 
+# --- Indicators and the Decision 766 index (docs/indicators.md) ---------------------------------------------
+
+INDEX_766_GROUPS = {"transparency": 18.0, "progress": 20.0, "online": 22.0, "digitisation": 22.0,
+                    "satisfaction": 18.0}
+"""The five groups of Decision 766 and their maximum points (DOMAIN.md): 100 in all."""
+
+
+class ScoringRule(Section):
+    group: Literal["transparency", "progress", "online", "digitisation", "satisfaction"] = Field(
+        description="The Decision 766 group the indicator scores in."
+    )
+    max_points: PositiveFloat = Field(description="Points the indicator earns at or beyond full_at.")
+    full_at: PositiveFloat = Field(
+        description="Rate in % that earns full points; below it points are proportional (R x max / full_at)."
+    )
+
+
+DEFAULT_SCORING = {
+    "dossier_on_time_rate": {"group": "progress", "max_points": 20, "full_at": 100},
+    "online_service_coverage": {"group": "online", "max_points": 6, "full_at": 80},
+    "online_services_with_dossiers": {"group": "online", "max_points": 4, "full_at": 60},
+    "online_dossier_rate": {"group": "online", "max_points": 6, "full_at": 50},
+    "online_payment_rate": {"group": "online", "max_points": 6, "full_at": 100},
+    "digitisation_rate": {"group": "digitisation", "max_points": 12, "full_at": 80},
+    "electronic_result_rate": {"group": "digitisation", "max_points": 10, "full_at": 80},
+    "satisfaction_rate": {"group": "satisfaction", "max_points": 18, "full_at": 100},
+}
+
+DEFAULT_TARGETS = {
+    "dossier_on_time_rate": 95.0,
+    "online_service_coverage": 80.0,
+    "online_services_with_dossiers": 60.0,
+    "online_dossier_rate": 40.0,
+    "digitisation_rate": 80.0,
+}
+"""Central targets: 60% and 40% are the ones the seeds quote; the others are Decision 766's full-point levels."""
+
+
+class IndicatorSettings(Section):
+    groups: dict[str, PositiveFloat] = Field(
+        dict(INDEX_766_GROUPS), description="Decision 766 group -> its maximum points (100 in all)."
+    )
+    scoring: dict[str, ScoringRule] = Field(
+        {code: ScoringRule(**rule) for code, rule in DEFAULT_SCORING.items()},
+        description="Indicator code -> its group, points and full-point threshold.",
+    )
+    targets: dict[str, float] = Field(
+        dict(DEFAULT_TARGETS), description="Indicator code -> target value; the gap is measured against it."
+    )
+
+    @model_validator(mode="after")
+    def _points_add_up(self) -> IndicatorSettings:
+        if set(self.groups) != set(INDEX_766_GROUPS):
+            raise ValueError(f"groups must be exactly {', '.join(INDEX_766_GROUPS)}")
+        for group, points in self.groups.items():
+            scored = sum(rule.max_points for rule in self.scoring.values() if rule.group == group)
+            if scored > points + 1e-9:
+                raise ValueError(f"scoring gives group {group!r} {scored:g} points, more than its {points:g}")
+        return self
+
+
+DEFAULT_IMPORT_COLUMNS = {
+    "Ngày": "day",
+    "Mã đơn vị": "unit_code",
+    "Mã lĩnh vực": "sector_code",
+    "Tiếp nhận trực tuyến": "received_online",
+    "Tiếp nhận trực tiếp": "received_offline",
+    "Giải quyết trước hạn": "finished_early",
+    "Giải quyết đúng hạn": "finished_on_time",
+    "Giải quyết quá hạn": "finished_late",
+    "Đang giải quyết trong hạn": "pending_on_time",
+    "Đang giải quyết quá hạn": "pending_overdue",
+    "Tổng số ngày giải quyết": "handling_days",
+    "Hồ sơ có phí": "with_fee",
+    "Thanh toán trực tuyến": "paid_online",
+    "Số hóa": "digitised",
+    "Trả kết quả điện tử": "electronic_results",
+    "Không hài lòng": "rated_unsatisfied",
+    "Có khiếu nại": "complaints",
+}
+
+
+class PortalImportSettings(Section):
+    columns: dict[str, str] = Field(
+        dict(DEFAULT_IMPORT_COLUMNS),
+        description="Column header of a portal report export -> field of the dossier statistics "
+        "(see docs/portal-contract.md); headers match ignoring case and surrounding spaces.",
+    )
+
+
 class Settings(Section):
     province: ProvinceSettings = ProvinceSettings()
     store: StoreSettings = StoreSettings()
@@ -124,14 +238,16 @@ class Settings(Section):
     alerts: AlertSettings = AlertSettings()
     web: WebSettings = WebSettings()
     auth: AuthSettings = AuthSettings()
+    indicators: IndicatorSettings = IndicatorSettings()
+    portal_import: PortalImportSettings = PortalImportSettings()
     base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by the loader).")
 
     @model_validator(mode="after")
     def _reference_files_exist(self) -> Settings:
         missing = [
             name
-            for name in ("units_file", "districts_file", "province_file", "indicators_file")
-            if not self.resolve(getattr(self.province, name)).is_file()
+            for name in ProvinceSettings.model_fields
+            if name.endswith("_file") and not self.resolve(getattr(self.province, name)).is_file()
         ]
         if missing:
             raise ValueError("reference file not found: " + ", ".join(f"province.{name}" for name in missing))
@@ -157,6 +273,7 @@ class Secrets(BaseSettings):
     store_url: SecretStr | None = None
     mqtt_password: SecretStr | None = None
     secret_key: SecretStr | None = None
+    portal_token: SecretStr | None = None
 
 
 class ConfigError(Exception):
@@ -188,6 +305,7 @@ def load_settings(source: Path | str = DEFAULT_CONFIG_FILE) -> Settings:
     settings = None
     try:
         settings = Settings.model_validate({**raw, "base_dir": source.resolve().parent})
+        problems += _check_alert_rules(settings)
     except ValidationError as exc:
         problems += [_describe(error) for error in exc.errors()]
     collectors, collector_problems = _validate_collectors(raw.get("collectors") or {})
@@ -215,6 +333,19 @@ def _validate_collectors(raw: object) -> tuple[dict[str, CollectorSettings], lis
         except ValidationError as exc:
             problems += [_describe(error, prefix=("collectors", name)) for error in exc.errors()]
     return validated, problems
+
+
+def _check_alert_rules(settings: Settings) -> list[tuple[str, str]]:
+    """Alert rules checked against the sensor registry and the indicator targets (docs/alerts.md)."""
+    from ioc.sensors import RegistryError, load_registry
+
+    if not settings.alerts.rules:
+        return []
+    try:
+        sensors = load_registry(settings.resolve(settings.province.sensors_file))
+    except RegistryError as exc:
+        return [("province.sensors_file", str(exc))]
+    return rule_problems(settings.alerts.rules, sensors, settings.indicators.targets)
 
 
 def _describe(error, prefix: tuple[str, ...] = ()) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Reference data shipped in data/: administrative units and the indicator catalogue."""
+"""Reference data shipped in data/: administrative units, departments, the indicator catalogue, the sensors."""
 
 import csv
 from pathlib import Path
@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ioc.config import Settings
+from ioc.sensors import load_registry, sensor_rows
 from ioc.store import schema
 from ioc.store.writer import upsert_rows
 
@@ -38,13 +39,24 @@ def read_indicators(path: Path) -> list[dict]:
         ]
 
 
+def read_departments(path: Path) -> list[dict]:
+    """Provincial departments (Sở): they handle dossiers but are not administrative units."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{"code": row["code"], "name": row["name"], "name_ascii": row["name_ascii"]}
+                for row in csv.DictReader(handle)]
+
+
 def load_reference_data(engine: Engine, settings: Settings) -> None:
-    """Put the units and the indicator catalogue into the store, updating rows that changed."""
+    """Put the units, departments, indicator catalogue and sensors into the store, updating rows that changed."""
     with engine.begin() as connection:
         upsert_rows(connection, schema.units, read_units(settings.resolve(settings.province.units_file)))
         upsert_rows(
             connection, schema.indicators, read_indicators(settings.resolve(settings.province.indicators_file))
         )
+        upsert_rows(connection, schema.departments,
+                    read_departments(settings.resolve(settings.province.departments_file)))
+        upsert_rows(connection, schema.sensors,
+                    sensor_rows(load_registry(settings.resolve(settings.province.sensors_file))))
 
 
 def _float_or_none(text: str) -> float | None:

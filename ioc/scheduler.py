@@ -69,6 +69,9 @@ class CollectorService:
         self.scheduler.start()
 
     def stop(self) -> None:
+        for collector in self.collectors:
+            if isinstance(collector, PolledCollector):
+                collector.stopping.set()
         self.scheduler.shutdown(wait=True)
         for collector in self.collectors:
             if isinstance(collector, PushedCollector):

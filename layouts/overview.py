@@ -3,16 +3,18 @@
 import dash
 from dash import dcc, html
 
+from ioc.auth.permissions import VIEW
 from ioc.i18n import moment, number, text
-from ioc.store import queries
+from ioc.store import alert_queries, queries
 from ioc.web.context import current, current_language
 from layouts.maps import district_map, read_geojson
 
 PATH = "/"
+PERMISSION = VIEW
 
 
 def register() -> None:
-    dash.register_page(__name__, path=PATH, name="overview", title="IOC", layout=layout)
+    dash.register_page(__name__, path=PATH, name="overview", title="IOC", layout=layout, permission=PERMISSION)
 
 
 def layout(**_query) -> html.Div:
@@ -21,7 +23,9 @@ def layout(**_query) -> html.Div:
     settings = context.settings
     with context.engine.connect() as connection:
         units = queries.units(connection)
-        health = queries.collector_health(connection)
+        health = queries.collector_health(connection) + [  # a failing alert channel shows like a failing source
+            {**row, "collector": text("overview.channel", language, name=row["channel"])}
+            for row in alert_queries.channel_health(connection)]
     districts = [unit for unit in units if unit["level"] == "district"]
     communes = [unit for unit in units if unit["level"] == "commune"]
     province = next(unit for unit in units if unit["level"] == "province")

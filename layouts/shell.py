@@ -1,18 +1,22 @@
 """The navigation shell around every page: title, page links, language switch."""
 
 import dash
+import flask
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
+from ioc.auth.guard import current_principal, page_permission
 from ioc.i18n import LANGUAGES, text
 from ioc.web.context import current, current_language
 
-NAVIGATION = [("nav.overview", "/")]
+NAVIGATION = [("nav.overview", "/"), ("nav.alerts", "/alerts"), ("nav.admin", "/admin")]
 
 
 def shell() -> html.Div:
     """The app's layout, rebuilt on every page load so that it speaks the visitor's language."""
     language = current_language()
     province = current().settings.province.name
+    principal = current_principal() if flask.has_request_context() else None
     return html.Div(
         [
             dcc.Location(id="url"),
@@ -27,7 +31,8 @@ def shell() -> html.Div:
                     ),
                     html.Nav(
                         [dcc.Link(text(key, language), href=path, className="ioc-nav-link")
-                         for key, path in NAVIGATION],
+                         for key, path in NAVIGATION
+                         if principal and principal.can(page_permission(path))],
                         className="ioc-nav",
                     ),
                     html.Div(
@@ -40,6 +45,7 @@ def shell() -> html.Div:
                         className="ioc-langs",
                         title=text("nav.language", language),
                     ),
+                    _account(principal, language),
                 ],
                 className="ioc-header",
             ),
@@ -47,3 +53,18 @@ def shell() -> html.Div:
         ],
         lang=language,
     )
+
+
+def _account(principal, language: str) -> html.Div | None:
+    """Who is signed in, and the sign-out button (a form POST carrying the CSRF token)."""
+    if principal is None:
+        return None
+    role = text(f"role.{principal.role if principal.kind == 'user' else 'kiosk'}", language)
+    children = [html.Span(f"{principal.name} · {role}", className="ioc-account-name")]
+    if principal.kind == "user":
+        children.append(html.Form(
+            [dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+             html.Button(text("signin.sign_out", language), type="submit", className="ioc-sign-out")],
+            method="POST", action="/logout",
+        ))
+    return html.Div(children, className="ioc-account")

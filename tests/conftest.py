@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import text
-from waitress import create_server
+from waitress import create_server, wasyncore
 
 from ioc.config import Secrets, Settings, load_settings
 from ioc.reference import load_reference_data
@@ -156,8 +156,27 @@ def live_server(settings, sqlite_engine):
     """The web app served over real HTTP by waitress on a free port; yields its base URL."""
     port = free_port()
     server = create_server(create_app(settings, sqlite_engine).server, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+    thread = threading.Thread(target=serve_until, args=(server, stop), daemon=True)
     thread.start()
     wait_for_port(port)
     yield f"http://127.0.0.1:{port}"
-    server.close()
+    stop.set()
+    thread.join(10)
+
+
+def serve_until(server, stop: threading.Event) -> None:
+    """waitress's loop, stopped and closed from its own thread (closing it from another one races ``select``)."""
+    while not stop.is_set():
+        wasyncore.loop(timeout=0.05, map=server._map, count=1)
+    server.task_dispatcher.shutdown()
+    for channel in list(server._map.values()):
+        channel.handle_close()  # a connection's handle_close also closes its buffers (close() does not)
+
+
+@pytest.fixture
+def kiosk_url(live_server, sqlite_engine) -> str:
+    """A URL that opens ``live_server`` as a wall display (a viewer) without signing in (docs/security.md)."""
+    from ioc.auth import kiosk
+
+    return f"{live_server}/kiosk/{kiosk.create(sqlite_engine, 'test-display', 'test')}"

@@ -18,8 +18,8 @@ def _alembic_config(connection) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the store's schema up to ``revision`` (by default every head, so parallel branches all apply)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the store's schema up to ``revision`` (by default the newest)."""
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
 

@@ -107,3 +107,49 @@ def rejected_inputs(connection: Connection, source: str, limit: int = 100) -> li
     r = schema.rejected_inputs
     query = select(r).where(r.c.source == source).order_by(r.c.id.desc()).limit(limit)
     return [dict(row) for row in connection.execute(query).mappings()]
+
+
+# Sensors: the registry, the latest values, and hourly means for the indicators.
+
+
+def sensors(connection: Connection, kind: str | None = None) -> list[dict]:
+    """Registered sensors (``metrics`` holds each metric's unit, valid range, thresholds, alarm levels)."""
+    query = select(schema.sensors).order_by(schema.sensors.c.id)
+    if kind:
+        query = query.where(schema.sensors.c.kind == kind)
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def latest_readings(connection: Connection, since: datetime, kind: str | None = None) -> list[dict]:
+    """The newest reading of every sensor metric timed at or after ``since`` (UTC): sensor_id, metric, ts,
+    value. A sensor silent since then has none, which is what "current" should show."""
+    r = schema.readings
+    newest = (
+        select(r.c.sensor_id, r.c.metric, func.max(r.c.ts).label("ts"))
+        .where(r.c.ts >= since)
+        .group_by(r.c.sensor_id, r.c.metric)
+        .subquery()
+    )
+    query = (
+        select(r.c.sensor_id, r.c.metric, r.c.ts, r.c.value)
+        .join(newest, (newest.c.sensor_id == r.c.sensor_id) & (newest.c.metric == r.c.metric)
+              & (newest.c.ts == r.c.ts))
+        .order_by(r.c.sensor_id, r.c.metric)
+    )
+    if kind:
+        query = query.join(schema.sensors, schema.sensors.c.id == r.c.sensor_id).where(schema.sensors.c.kind == kind)
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def hourly_means(
+    connection: Connection, sensor_id: str, metrics: list[str], start: datetime, end: datetime
+) -> dict[str, dict[datetime, float]]:
+    """metric -> {hour start: mean} of one sensor for UTC hours in ``[start, end)``, from the hourly rollups."""
+    r = schema.rollups_hourly
+    query = select(r.c.metric, r.c.hour, r.c.sum, r.c.count).where(
+        r.c.sensor_id == sensor_id, r.c.metric.in_(metrics), r.c.hour >= start, r.c.hour < end
+    )
+    means: dict[str, dict[datetime, float]] = {metric: {} for metric in metrics}
+    for metric, hour, total, count in connection.execute(query):
+        means[metric][hour] = total / count
+    return means

@@ -192,6 +192,12 @@ alerts = Table(
     Column("count", Integer, nullable=False),
     Column("shelved_until", UTCDateTime),
     Column("assignee", String(100)),
+    # from migration 0004_alerts (docs/alerts.md)
+    Column("source", String(20), comment="what the rule watches: sensor, collector, indicator or feedback"),
+    Column("unit_code", String(10), comment="administrative unit of the target, if it has one"),
+    Column("value", Float, comment="the value that met the condition, at the last evaluation"),
+    Column("message_en", Text, comment="the message in English; `message` is Vietnamese"),
+    Column("notified_at", UTCDateTime, comment="when notifications last went out (raise or escalation)"),
     CheckConstraint("severity IN ('critical', 'major', 'minor', 'warning')", name="severity"),
     Index("ix_alerts_rule_id_target_active", "rule_id", "target", "active"),
 )
@@ -243,3 +249,175 @@ rejected_inputs = Table(
     Column("payload", Text, nullable=False, comment="the raw input, truncated"),
     Index("ix_rejected_inputs_source_reason", "source", "reason"),
 )
+
+
+# --- Sign-in, kiosk tokens, API keys and the audit trail (docs/security.md) ---------------------------------
+# No secret is stored: a session, kiosk token or API key is kept as the SHA-256 of the random token it is.
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="SHA-256 hex of the cookie's token"),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("address", String(64), comment="client address at sign-in"),
+)
+
+kiosk_tokens = Table(
+    "kiosk_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, comment="the wall display it was issued for"),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="SHA-256 hex of the token"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, comment="the machine client it was issued for"),
+    Column("key_hash", String(64), nullable=False, unique=True, comment="SHA-256 hex of the key"),
+    Column("scopes", String(200), nullable=False, comment="space-separated scopes, e.g. feedback:write"),
+    Column("rate_limit", String(40), nullable=False, comment="requests allowed, e.g. 60/minute"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ts", UTCDateTime, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("actor", String(100), nullable=False, comment="who acted: a user, 'cli:<os user>' or 'anonymous'"),
+    Column("subject", String(100), comment="the account, display or key acted on"),
+    Column("address", String(64), comment="client address, or 'local' for the command line"),
+    Column("detail", String(200), comment="a short reason; never a secret"),
+    Index("ix_audit_events_event_subject_ts", "event", "subject", "ts"),
+)
+
+
+# --- Public-service portal: catalogue, daily dossier statistics, watermarks (docs/portal-contract.md) -------
+# Days are Vietnam calendar days. Unit codes are GSO codes (units) or department codes (departments); they
+# carry no foreign key because a dossier's unit is either, and the collector checks them before storing.
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("code", String(10), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("name_ascii", String(200), nullable=False),
+)
+
+portal_sectors = Table(
+    "portal_sectors",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("department_code", String(10), ForeignKey("departments.code"), nullable=True),
+)
+
+portal_procedures = Table(
+    "portal_procedures",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("sector_code", String(20), ForeignKey("portal_sectors.code"), nullable=False, index=True),
+    Column("online_level", String(10), nullable=False, comment="full (toàn trình), partial (một phần) or none"),
+    Column("old_level", Integer, comment="pre-2022 level 1-4"),
+    Column("has_fee", Boolean, nullable=False),
+    Column("online_payment", Boolean, nullable=False),
+    Column("at_province", Boolean, nullable=False),
+    Column("at_district", Boolean, nullable=False),
+    Column("at_commune", Boolean, nullable=False),
+    CheckConstraint("online_level IN ('full', 'partial', 'none')", name="online_level"),
+)
+
+dossier_stats = Table(
+    "dossier_stats",
+    metadata,
+    Column("day", Date, primary_key=True, comment="Vietnam day the dossiers were received"),
+    Column("unit_code", String(10), primary_key=True),
+    Column("sector_code", String(20), primary_key=True),
+    *(Column(name, Integer, nullable=False) for name in (
+        "received_online", "received_offline", "finished_early", "finished_on_time", "finished_late",
+        "pending_on_time", "pending_overdue")),
+    Column("handling_days", Float, nullable=False, comment="summed handling time of finished dossiers, days"),
+    *(Column(name, Integer, nullable=False) for name in (
+        "with_fee", "paid_online", "digitised", "electronic_results", "rated_unsatisfied", "complaints")),
+    Column("source", String(20), nullable=False, comment="portal (collector) or import (report file)"),
+)
+
+dossier_stats_monthly = Table(
+    "dossier_stats_monthly",
+    metadata,
+    Column("month", Date, primary_key=True, comment="first day of the Vietnam month"),
+    Column("unit_code", String(10), primary_key=True),
+    *(Column(name, Integer, nullable=False) for name in (
+        "received_online", "received_offline", "finished_early", "finished_on_time", "finished_late",
+        "pending_on_time", "pending_overdue")),
+    Column("handling_days", Float, nullable=False),
+    *(Column(name, Integer, nullable=False) for name in (
+        "with_fee", "paid_online", "digitised", "electronic_results", "rated_unsatisfied", "complaints")),
+    comment="dossier_stats summed per unit and month, rebuilt for each month a write touches",
+)
+
+procedure_usage = Table(
+    "procedure_usage",
+    metadata,
+    Column("day", Date, primary_key=True, comment="Vietnam day"),
+    Column("unit_code", String(10), primary_key=True),
+    Column("procedure_code", String(40), primary_key=True),
+    Column("online_received", Integer, nullable=False),
+)
+
+procedure_usage_monthly = Table(
+    "procedure_usage_monthly",
+    metadata,
+    Column("month", Date, primary_key=True, comment="first day of the Vietnam month"),
+    Column("unit_code", String(10), primary_key=True),
+    Column("procedure_code", String(40), primary_key=True),
+    Column("online_received", Integer, nullable=False),
+    Column("own", Boolean, nullable=False, comment="the procedure is in the unit's own catalogue"),
+    comment="procedure_usage of online procedures per unit and month, rebuilt for each month a write touches",
+)
+
+watermarks = Table(
+    "watermarks",
+    metadata,
+    Column("source", String(60), primary_key=True, comment="collector and feed, e.g. portal:dossier_stats"),
+    Column("position", String(100), nullable=False, comment="how far the source has been read, e.g. a day"),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+# --- Alerts: what the rule engine needs beyond the alerts and alert_events tables (docs/alerts.md) ----------
+alert_pending = Table(
+    "alert_pending",
+    metadata,
+    Column("rule_id", String(60), primary_key=True),
+    Column("target", String(100), primary_key=True),
+    Column("since", UTCDateTime, nullable=False, comment="first evaluation that found the condition"),
+)
+"""Conditions met but not yet for the rule's minimum duration (``for_minutes``): no alert yet."""
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False, index=True),
+    Column("channel", String(60), nullable=False),
+    Column("event", String(20), nullable=False, comment="raise, escalate or clear"),
+    Column("ts", UTCDateTime, nullable=False, comment="when the last attempt ended"),
+    Column("status", String(10), nullable=False, comment="ok or failed"),
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text),
+    Index("ix_alert_deliveries_channel_ts", "channel", "ts"),
+)
+"""One row per notification sent (or given up on) per channel, so a failing channel shows in the health view."""

@@ -3,10 +3,10 @@
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, case, insert, update
+from sqlalchemy import Connection, case, delete, insert, update
 
 from ioc.records import Observation, Reading, RejectedInput
-from ioc.store import schema
+from ioc.store import schema, sqlite_readings
 from ioc.store.upsert import insert_for
 from ioc.timeutil import local_day, utcnow
 
@@ -63,6 +63,8 @@ def store_readings(connection: Connection, readings: Iterable[Reading]) -> int:
     if not unique:
         return 0
     now = utcnow()
+    if connection.dialect.name == "sqlite":
+        return sqlite_readings.store_new_readings(connection, unique, now)
     statement = insert_for(connection, schema.readings).on_conflict_do_nothing()
     statement = statement.returning(schema.readings.c.sensor_id, schema.readings.c.metric,
                                     schema.readings.c.ts, schema.readings.c.value)
@@ -72,17 +74,37 @@ def store_readings(connection: Connection, readings: Iterable[Reading]) -> int:
          for r in unique.values()],
     ).all()
     hourly: dict[tuple, list[float]] = {}
-    daily: dict[tuple, list[float]] = {}
     for sensor_id, metric, ts, value in inserted:
         hourly.setdefault((sensor_id, metric, ts.replace(minute=0, second=0, microsecond=0)), []).append(value)
-        daily.setdefault((sensor_id, metric, local_day(ts)), []).append(value)
-    _fold_into_rollup(connection, schema.rollups_hourly, "hour", hourly)
-    _fold_into_rollup(connection, schema.rollups_daily, "day", daily)
+    hourly_rows = [
+        {"sensor_id": sensor_id, "metric": metric, "hour": hour, "count": len(values), "sum": sum(values),
+         "min": min(values), "max": max(values)}
+        for (sensor_id, metric, hour), values in hourly.items()
+    ]
+    _fold_into_rollup(connection, schema.rollups_hourly, "hour", hourly_rows)
+    _fold_into_rollup(connection, schema.rollups_daily, "day", _days_of_hours(hourly_rows))
     return len(inserted)
 
 
-def _fold_into_rollup(connection: Connection, table, bucket: str, groups: dict[tuple, list[float]]) -> None:
-    if not groups:
+def _days_of_hours(hourly_rows: list[dict]) -> list[dict]:
+    """Daily rollup rows from hourly ones: Vietnam's offset is whole hours, so an hour lies in one day."""
+    days: dict[tuple, dict] = {}
+    for row in hourly_rows:
+        key = (row["sensor_id"], row["metric"], local_day(row["hour"]))
+        day = days.get(key)
+        if day is None:
+            days[key] = {**row, "day": key[2]}
+            del days[key]["hour"]
+        else:
+            day["count"] += row["count"]
+            day["sum"] += row["sum"]
+            day["min"] = min(day["min"], row["min"])
+            day["max"] = max(day["max"], row["max"])
+    return list(days.values())
+
+
+def _fold_into_rollup(connection: Connection, table, bucket: str, rows: list[dict]) -> None:
+    if not rows:
         return
     statement = insert_for(connection, table)
     new = statement.excluded
@@ -95,14 +117,12 @@ def _fold_into_rollup(connection: Connection, table, bucket: str, groups: dict[t
             "max": case((new["max"] > table.c.max, new["max"]), else_=table.c.max),
         },
     )
-    connection.execute(
-        statement,
-        [
-            {"sensor_id": sensor_id, "metric": metric, bucket: key, "count": len(values), "sum": sum(values),
-             "min": min(values), "max": max(values)}
-            for (sensor_id, metric, key), values in groups.items()
-        ],
-    )
+    connection.execute(statement, rows)
+
+
+def prune_readings(connection: Connection, before: datetime) -> int:
+    """Delete raw readings timed before ``before``; the rollups keep their hourly and daily aggregates."""
+    return connection.execute(delete(schema.readings).where(schema.readings.c.ts < before)).rowcount
 
 
 def reject_input(connection: Connection, rejected: RejectedInput, at: datetime | None = None) -> None:

@@ -3,16 +3,21 @@
 from pathlib import Path
 
 import dash
+from dash import _callback as dash_callbacks
 from sqlalchemy import Engine
 
+from ioc.alerts import api as alerts_api
+from ioc.auth import web as auth
 from ioc.config import Settings
 from ioc.i18n import text
 from ioc.web import language
 from ioc.web.context import AppContext, install
-from layouts import overview, shell
+from layouts import admin, alerts, overview, shell
 
 ASSETS = Path(__file__).with_name("assets")
-PAGES = (overview,)
+PAGES = (overview, alerts, admin)
+_PAGE_CALLBACKS: tuple[dict, list] = ({}, [])
+"""Callbacks the page modules declared with ``dash.callback``, kept for every app (see ``_give_callbacks``)."""
 
 
 def create_app(settings: Settings, engine: Engine) -> dash.Dash:
@@ -30,8 +35,26 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     )
     install(app.server, AppContext(settings=settings, engine=engine))
     app.server.register_blueprint(language.blueprint)
+    auth.install(app, settings)  # every page, callback and API route is checked from here on
+    app.server.register_blueprint(alerts_api.blueprint)
     for page in PAGES:
         page.register()
+    _give_callbacks(app)
     with app.server.app_context():  # Dash calls the layout once here to validate it
         app.layout = shell.shell
     return app
+
+
+def _give_callbacks(app: dash.Dash) -> None:
+    """Give the app every callback declared with ``dash.callback``.
+
+    Dash moves those declarations to the first app that serves a request and leaves none for the next app
+    made in the same process (tests make one per test), which would then lack its pages' callbacks.
+    """
+    declared_map, declared_list = _PAGE_CALLBACKS
+    declared_map.update(dash_callbacks.GLOBAL_CALLBACK_MAP)
+    declared_list.extend(dash_callbacks.GLOBAL_CALLBACK_LIST)
+    dash_callbacks.GLOBAL_CALLBACK_MAP.clear()
+    dash_callbacks.GLOBAL_CALLBACK_LIST.clear()
+    app.callback_map.update({output: dict(entry) for output, entry in declared_map.items()})
+    app._callback_list.extend(dict(callback) for callback in declared_list)

@@ -62,7 +62,7 @@ def test_serve_runs_the_web_app_alone_and_stops_on_sigterm(tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for_port(port, timeout=60)
-        response = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+        response = requests.get(f"http://127.0.0.1:{port}/login", timeout=10)  # pages need a sign-in
         assert response.status_code == 200
         assert "Server" not in response.headers or "waitress" not in response.headers["Server"].lower()
     finally:

@@ -57,7 +57,7 @@ def _mqtt_round_trip(port: int) -> bytes:
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_the_demo_serves_the_shell_runs_a_broker_and_stops_cleanly(demo, stop_signal):
     process, url, mqtt_port, database = demo
-    response = requests.get(url + "/", timeout=10)
+    response = requests.get(url + "/login", timeout=10)  # every page needs a sign-in (docs/security.md)
     assert response.status_code == 200
     assert "Trung tâm Điều hành thông minh" in response.text
     assert _mqtt_round_trip(mqtt_port) == b"xin chao"

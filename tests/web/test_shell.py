@@ -6,8 +6,8 @@ import pytest
 import requests
 
 
-def test_the_index_loads_no_script_or_stylesheet_from_another_host(live_server):
-    html = requests.get(live_server + "/", timeout=10).text
+def test_the_index_loads_no_script_or_stylesheet_from_another_host(kiosk_url):
+    html = requests.get(kiosk_url, timeout=10).text
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources, "the page references no assets at all"
     outside = [url for url in sources if re.match(r"(https?:)?//", url)]
@@ -36,8 +36,8 @@ def test_an_unknown_language_is_not_found(live_server):
 
 
 @pytest.mark.browser
-def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(live_server, page):
-    page.goto(live_server + "/")
+def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(kiosk_url, page):
+    page.goto(kiosk_url)
     page.wait_for_selector(".ioc-stat-value")
     page.wait_for_selector("#overview-map .main-svg")
     assert page.locator("h1").inner_text() == "Tổng quan tỉnh"
@@ -49,8 +49,8 @@ def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(liv
 
 
 @pytest.mark.browser
-def test_switching_to_english_translates_the_shell_and_the_page(live_server, page):
-    page.goto(live_server + "/")
+def test_switching_to_english_translates_the_shell_and_the_page(kiosk_url, page):
+    page.goto(kiosk_url)
     page.wait_for_selector(".ioc-stat-value")
     page.click("a[lang='en']")
     page.wait_for_selector("text=Province overview")

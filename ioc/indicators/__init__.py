@@ -1,0 +1,1 @@
+"""Indicators: pure functions over query results (docs/indicators.md)."""
