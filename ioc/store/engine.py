@@ -18,6 +18,7 @@ def open_engine(url: str, *, echo: bool = False) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _tune_sqlite)
+    event.listen(engine, "savepoint", _write_lock_before_savepoint)
     return engine
 
 
@@ -29,3 +30,15 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _write_lock_before_savepoint(connection, _name) -> None:
+    """Start the transaction with the write lock when a savepoint would start it.
+
+    The sqlite3 driver begins a transaction only before the first INSERT, UPDATE or DELETE, so reads before
+    it see fresh data. A SAVEPOINT outside a transaction, though, makes SQLite begin a deferred one: its reads
+    pin a snapshot, and its first write then fails at once with "database is locked" (no busy wait) if another
+    process committed in between. BEGIN IMMEDIATE waits for the lock first, and the snapshot is then current.
+    """
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,5 +1,6 @@
 """The store behaves the same on SQLite and PostgreSQL (every test here runs on both)."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from ioc.records import Observation, Reading, RejectedInput
 from ioc.store import queries, schema
+from ioc.store.engine import open_engine
 from ioc.store.migrate import current_revisions, head_revisions
 from ioc.store.writer import (
     REJECTED_PAYLOAD_MAX_CHARS,
@@ -152,3 +154,24 @@ def test_collector_health_shows_last_success_and_last_error(engine):
     assert health["last_success"] == t(1, 1)
     assert health["last_failure"] == t(2, 1)
     assert health["last_error"] == "HTTPStatusError: 500"
+
+
+def test_a_transaction_that_reads_in_a_savepoint_then_writes_waits_for_another_writer_instead_of_failing(engine):
+    """Two processes writing one store: the other commits between this transaction's read and its write."""
+    other = open_engine(engine.url.render_as_string(hide_password=False))
+    others_write = threading.Thread(target=lambda: _one_run(other, "other"))
+    with engine.begin() as connection, connection.begin_nested():
+        connection.execute(select(func.count()).select_from(schema.collector_runs)).scalar_one()
+        others_write.start()
+        others_write.join(0.5)
+        start_run(connection, "this", t(8))
+    others_write.join(10)
+    other.dispose()
+    with engine.connect() as connection:
+        collectors = connection.execute(select(schema.collector_runs.c.collector)).scalars().all()
+    assert sorted(collectors) == ["other", "this"]
+
+
+def _one_run(engine, collector: str) -> None:
+    with engine.begin() as connection:
+        start_run(connection, collector, t(8))
