@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import logging
 import os
+import signal
 import threading
 import time
 
@@ -70,7 +71,13 @@ def topic_filters(settings: MQTTSettings) -> list[str]:
 
 def run_link(settings: MQTTSettings, password: str | None, protocol: str, receive_maximum: int,
              session_expiry_seconds: int, messages, acks) -> None:
-    """Entry point of the link process: relay until the collector closes ``acks`` (or dies)."""
+    """Entry point of the link process: relay until the collector closes ``acks`` (or dies).
+
+    Ctrl-C and SIGTERM reach the whole process group; the link ignores them, because its collector stops it
+    in order, after committing what it relayed.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     Link(settings, password, protocol, receive_maximum, session_expiry_seconds, messages, acks).run()
 

@@ -25,6 +25,10 @@ def _request_shutdown(signum, _frame) -> None:
     raise ShutdownRequested(signal.Signals(signum).name)
 
 
+def _ignore_while_stopping(signum, _frame) -> None:
+    log.info("already shutting down; %s ignored", signal.Signals(signum).name)
+
+
 def wait_forever() -> None:
     threading.Event().wait()
 
@@ -46,6 +50,8 @@ def run_services(services: list[Service], foreground: Callable[[], None] = wait_
     except (KeyboardInterrupt, ShutdownRequested) as reason:
         log.info("shutting down (%s)", type(reason).__name__ if isinstance(reason, KeyboardInterrupt) else reason)
     finally:
+        signal.signal(signal.SIGTERM, _ignore_while_stopping)  # a second signal must not cut a stop short
+        signal.signal(signal.SIGINT, _ignore_while_stopping)
         for service in reversed(started):
             try:
                 service.stop()

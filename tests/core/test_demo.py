@@ -1,5 +1,6 @@
 """`ioc demo` runs everything in one process and shuts down cleanly on SIGTERM or Ctrl-C, losing nothing."""
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -25,7 +26,7 @@ def demo(tmp_path):
     path = write_config(tmp_path, web={**config["web"], "port": web_port},
                         mqtt={**config["mqtt"], "port": mqtt_port})
     process = subprocess.Popen([sys.executable, "-m", "ioc", "-c", str(path), "demo"], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         wait_for_port(web_port, timeout=STARTUP_SECONDS)
         yield process, f"http://127.0.0.1:{web_port}", mqtt_port, tmp_path / "ioc.db"
@@ -54,8 +55,12 @@ def _mqtt_round_trip(port: int) -> bytes:
     return received[0] if received else b""
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
-def test_the_demo_serves_the_shell_runs_a_broker_and_stops_cleanly(demo, stop_signal):
+@pytest.mark.parametrize(("stop_signal", "to_the_group"), [
+    (signal.SIGTERM, False),  # a service manager stops the process
+    (signal.SIGINT, True),  # Ctrl-C at a terminal reaches the demo and its child processes at once
+    (signal.SIGTERM, True),
+])
+def test_the_demo_serves_the_shell_runs_a_broker_and_stops_cleanly(demo, stop_signal, to_the_group):
     process, url, mqtt_port, database = demo
     response = requests.get(url + "/login", timeout=10)  # every page needs a sign-in (docs/security.md)
     assert response.status_code == 200
@@ -67,10 +72,15 @@ def test_the_demo_serves_the_shell_runs_a_broker_and_stops_cleanly(demo, stop_si
         before = connection.execute("SELECT count(*) FROM units").fetchone()[0]
         connection.execute("INSERT INTO rejected_inputs (ts, source, reason, detail, payload) "
                            "VALUES ('2026-11-25 01:00:00', 'test', 'probe', 'committed before SIGTERM', '{}')")
-    process.send_signal(stop_signal)
+    if to_the_group:
+        os.killpg(process.pid, stop_signal)
+    else:
+        process.send_signal(stop_signal)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "stopped broker" in output
+    assert "Traceback" not in output
+    assert "starting it again" not in output
 
     with sqlite3.connect(database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
