@@ -76,6 +76,11 @@ class PostgresServer:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options,
                   "-l", str(self.root / "log"), "-w", "start")
 
+    def restart(self) -> None:
+        """Stop the server, cutting every client's connection, and start it again on the same port."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.root / "log"),
+                  "-m", "fast", "-w", "restart")
+
     def stop(self) -> None:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
