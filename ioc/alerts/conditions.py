@@ -84,25 +84,33 @@ def aqi_band(rule, sensors: Sequence[Mapping], means: Mapping[str, Mapping[str, 
     return found
 
 
-def silent_sensors(rule, sensors: Sequence[Mapping], heard: Mapping[str, datetime],
-                   now: datetime) -> dict[str, Condition]:
-    """Sensors with no reading for more than ``minutes`` (a sensor never heard counts as silent); the value is
-    the minutes of silence, None if never heard."""
+def silent_sensors(rule, sensors: Sequence[Mapping], heard: Mapping[str, datetime], now: datetime,
+                   watching_since: datetime | None) -> dict[str, Condition]:
+    """Sensors with no reading for more than ``minutes``; the value is the minutes of silence, None if never
+    heard. A sensor never heard is silent once the engine has watched for ``minutes`` (``watching_since``, its
+    first pass; None before it), so a fresh start does not raise one alert per sensor at once."""
     found = {}
     for sensor in sensors:
         last = heard.get(sensor["id"])
-        if last is None or now - last > timedelta(minutes=rule.minutes):
+        if _silent(last, now, watching_since, rule.minutes):
             found[sensor["id"]] = _sensor(sensor, _minutes(now - last) if last else None, rule.minutes)
     return found
 
 
-def silent_collector(rule, last_success: Mapping[str, datetime | None], now: datetime) -> dict[str, Condition]:
-    """The collector has had no successful run for more than ``minutes`` (or never had one)."""
+def silent_collector(rule, last_success: Mapping[str, datetime | None], now: datetime,
+                     watching_since: datetime | None) -> dict[str, Condition]:
+    """The collector has had no successful run for more than ``minutes`` (or none since the engine has
+    watched for ``minutes``)."""
     last = last_success.get(rule.collector)
-    if last is not None and now - last <= timedelta(minutes=rule.minutes):
+    if not _silent(last, now, watching_since, rule.minutes):
         return {}
     value = _minutes(now - last) if last else None
     return {rule.collector: Condition(rule.collector, rule.collector, value, rule.minutes, "collector")}
+
+
+def _silent(last: datetime | None, now: datetime, watching_since: datetime | None, minutes: float) -> bool:
+    since = last if last is not None else watching_since
+    return since is not None and now - since > timedelta(minutes=minutes)
 
 
 def indicator_below_target(rule, latest: Mapping[str, float], target: float,

@@ -27,6 +27,8 @@ from ioc.store import alert_queries as q
 log = logging.getLogger(__name__)
 
 SYSTEM = "system"
+RUN_NAME = "alert-engine"
+"""The engine's passes are recorded as runs of this name in ``collector_runs`` (ioc/alerts/service.py)."""
 """The actor of events the engine itself causes."""
 AQI_LOOKBACK = timedelta(hours=12)
 """Hourly means VN_AQI's NowCast needs."""
@@ -72,7 +74,8 @@ def find_conditions(connection: Connection, settings: Settings, rule, now: datet
     """Target -> condition for the targets of ``rule`` in its condition at ``now``."""
     kind = rule.type
     if kind == "missing_data" and rule.collector:
-        return conditions.silent_collector(rule, q.last_successful_runs(connection), now)
+        return conditions.silent_collector(rule, q.last_successful_runs(connection), now,
+                                           q.first_run_started(connection, RUN_NAME))
     if kind == "collector_failing":
         return conditions.collector_failing(rule, q.recent_run_statuses(connection, rule.runs))
     if kind == "indicator_below_target":
@@ -87,7 +90,8 @@ def find_conditions(connection: Connection, settings: Settings, rule, now: datet
     sensors = q.sensors(connection, rule.sensor, rule.kind)
     ids = [sensor["id"] for sensor in sensors]
     if kind == "missing_data":
-        return conditions.silent_sensors(rule, sensors, q.last_heard(connection, ids), now)
+        return conditions.silent_sensors(rule, sensors, q.last_heard(connection, ids), now,
+                                         q.first_run_started(connection, RUN_NAME))
     if kind == "aqi_band":
         hour = now.replace(minute=0, second=0, microsecond=0)
         means = q.hourly_means(connection, ids, hour - AQI_LOOKBACK, hour + timedelta(hours=1))

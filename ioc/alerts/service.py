@@ -12,15 +12,13 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
-from ioc.alerts.engine import evaluate
+from ioc.alerts.engine import RUN_NAME, evaluate
 from ioc.alerts.notify import dispatch
 from ioc.config import Settings
 from ioc.store.writer import finish_run, start_run
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-
-RUN_NAME = "alert-engine"
 
 
 class AlertService:

@@ -71,6 +71,12 @@ def last_heard(connection: Connection, sensor_ids: Iterable[str]) -> dict[str, d
     return dict(connection.execute(query).all())
 
 
+def first_run_started(connection: Connection, collector: str) -> datetime | None:
+    """When ``collector`` (or the alert engine) first ran in this store, or None if it never did."""
+    runs = schema.collector_runs
+    return connection.execute(select(func.min(runs.c.started_at)).where(runs.c.collector == collector)).scalar()
+
+
 def last_successful_runs(connection: Connection) -> dict[str, datetime | None]:
     """Collector -> when its latest successful run finished (None if it has runs but none succeeded)."""
     runs = schema.collector_runs

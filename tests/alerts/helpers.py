@@ -2,9 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
-from ioc.alerts.engine import evaluate
+from ioc.alerts.engine import RUN_NAME, evaluate
 from ioc.config import load_settings
 from ioc.store import alert_queries
+from ioc.store.writer import finish_run, start_run
 from tests.conftest import write_config
 
 T0 = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)
@@ -21,6 +22,12 @@ def alert_settings(folder, rules: list[dict], **alerts):
     folder.mkdir(parents=True, exist_ok=True)
     rules = [{"message": MESSAGE, "severity": "major", **rule} for rule in rules]
     return load_settings(write_config(folder, alerts={"rules": rules, **alerts}))
+
+
+def watched_since(engine, at: datetime) -> None:
+    """Record the engine's first pass at ``at``: silences count from then (a sensor never heard included)."""
+    with engine.begin() as connection:
+        finish_run(connection, start_run(connection, RUN_NAME, at), at, 0)
 
 
 def run(engine, settings, at: datetime):

@@ -12,7 +12,7 @@ from ioc.auth import apikeys
 from ioc.records import Reading
 from ioc.store import alert_queries
 from ioc.store.writer import store_readings
-from tests.alerts.helpers import alert_settings, minutes, run
+from tests.alerts.helpers import alert_settings, minutes, run, watched_since
 
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parents[1] / "fixtures" / "CAP-v1.2.xsd")
 RULES = [
@@ -27,6 +27,7 @@ RULES = [
 def alerts(sqlite_engine, tmp_path):
     """Three active alerts (two stations, one collector) and one shelved."""
     settings = alert_settings(tmp_path / "cfg", RULES)
+    watched_since(sqlite_engine, minutes(-31))  # long enough for the portal's silence to count
     with sqlite_engine.begin() as connection:
         store_readings(connection, [Reading("aq-dongxoai-tanphu", "pm25", minutes(0), 80.0),
                                     Reading("aq-hoalu", "pm25", minutes(0), 95.5),

@@ -6,7 +6,7 @@ from ioc.alerts.load_report import day_report
 from ioc.records import Reading
 from ioc.store import alert_queries
 from ioc.store.writer import store_readings
-from tests.alerts.helpers import alert_settings, run
+from tests.alerts.helpers import alert_settings, run, watched_since
 
 DAY = date(2026, 11, 24)  # Vietnam day: 2026-11-23T17:00Z to 2026-11-24T17:00Z
 RULES = [
@@ -37,6 +37,7 @@ def test_a_day_with_a_flood_a_chattering_gauge_and_a_stale_alert(engine, tmp_pat
     assert len(stations) == 18
     first_five = stations[:5]
 
+    watched_since(engine, utc(22, 23, 59))
     step(engine, settings, utc(23, 0, 30))  # the day before: the portal falls silent, and stays so
     step(engine, settings, utc(24, 3), pm25={s: 80.0 for s in stations})  # 18 raised at 10:00 local: a flood
     step(engine, settings, utc(24, 3, 5), pm25={s: 20.0 for s in stations})  # all cleared 5 min later
@@ -56,11 +57,13 @@ def test_a_day_with_a_flood_a_chattering_gauge_and_a_stale_alert(engine, tmp_pat
     assert (report.per_10_minutes, report.peak_10_minutes) == (0.21, 18)
     assert (report.floods, report.alerts_in_floods) == ([utc(24, 3)], 18)
     assert report.chattering == [("flap", "wl-be-phuoclong")]
+    assert len(silent) == 1
     assert report.stale == silent  # the silent portal: active since 07:30 the day before
 
 
 def test_a_day_not_over_yet_ends_now_and_an_alert_younger_than_a_day_is_not_stale(sqlite_engine, tmp_path):
     settings = alert_settings(tmp_path / "cfg", RULES)
+    watched_since(sqlite_engine, utc(22, 23, 59))  # the engine has watched the silent portal since then
     step(sqlite_engine, settings, utc(23, 0, 30))
     with sqlite_engine.connect() as connection:
         assert day_report(connection, DAY, utc(24, 0, 30)).stale == []  # active exactly 24 h

@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import update
 
 from ioc.alerts import lifecycle
+from ioc.alerts.engine import RUN_NAME
 from ioc.records import Observation, Reading
 from ioc.store import schema
+from ioc.store.alert_queries import first_run_started
 from ioc.store.writer import finish_run, record_observations, start_run, store_readings, upsert_rows
-from tests.alerts.helpers import T0, alert_settings, alerts_of, log_of, minutes, run
+from tests.alerts.helpers import T0, alert_settings, alerts_of, log_of, minutes, run, watched_since
 
 REPEAT, CLEAR, RERAISE = minutes(1), T0 + timedelta(hours=13), T0 + timedelta(hours=26)
 
@@ -46,6 +48,14 @@ def overdue_reports(connection, at, count):
 
 def answer_all(connection, at):
     connection.execute(update(schema.feedback).where(schema.feedback.c.answered_at.is_(None)).values(answered_at=at))
+
+
+def watched_for(minutes: int):
+    """The engine's first pass was ``minutes`` before ``at``: long enough for a silence to count."""
+    def first_pass(connection, at):
+        if first_run_started(connection, RUN_NAME) is None:
+            finish_run(connection, start_run(connection, RUN_NAME, at - timedelta(minutes=minutes)), at, 0)
+    return first_pass
 
 
 @dataclass
@@ -89,12 +99,12 @@ CASES = {
     "missing_data (sensor)": Case(
         {"type": "missing_data", "sensor": "aq-dongxoai-tanphu", "minutes": 30},
         "aq-dongxoai-tanphu",
-        bad=lambda c, at: None,  # silence is the condition
+        bad=watched_for(minutes=31),  # silence is the condition
         good=lambda c, at: readings(c, "aq-dongxoai-tanphu", "pm25", (at, 20.0))),
     "missing_data (collector)": Case(
         {"type": "missing_data", "collector": "portal", "minutes": 30},
         "portal",
-        bad=lambda c, at: None,
+        bad=watched_for(minutes=31),
         good=lambda c, at: runs(c, "portal", at, "ok")),
     "indicator_below_target": Case(
         {"type": "indicator_below_target", "indicator": "online_dossier_rate", "unit": "689"},  # target 40 %
@@ -149,6 +159,17 @@ def test_each_rule_type_raises_repeats_is_acknowledged_clears_and_raises_again(e
         ("clear", "system", "condition cleared", CLEAR),
     ]
     assert log_of(engine, second["id"]) == [("raise", "system", None, RERAISE)]
+
+
+def test_a_sensor_never_heard_is_silent_only_once_the_engine_has_watched_longer_than_the_rule_says(
+        sqlite_engine, tmp_path):
+    settings = alert_settings(tmp_path / "cfg", [
+        {"id": "silent", "type": "missing_data", "sensor": "aq-dongxoai-tanphu", "minutes": 30}])
+    assert run(sqlite_engine, settings, T0) == []  # never ran before: nothing has been silent for 30 minutes
+    watched_since(sqlite_engine, T0)
+    assert run(sqlite_engine, settings, minutes(30)) == []
+    [raised] = run(sqlite_engine, settings, minutes(31))
+    assert (raised.event, raised.alert["target"], raised.alert["value"]) == ("raise", "aq-dongxoai-tanphu", None)
 
 
 def test_a_threshold_alert_stays_open_until_the_value_is_back_below_the_clear_level(sqlite_engine, tmp_path):

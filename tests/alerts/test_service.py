@@ -1,6 +1,7 @@
 """The engine on its schedule: each pass is a recorded run, then its notices go out."""
 
 import time
+from datetime import timedelta
 
 from click.testing import CliRunner
 
@@ -9,7 +10,8 @@ from ioc.cli import main
 from ioc.records import Reading
 from ioc.store import queries
 from ioc.store.writer import store_readings
-from tests.alerts.helpers import alert_settings, alerts_of, minutes
+from ioc.timeutil import utcnow
+from tests.alerts.helpers import alert_settings, alerts_of, minutes, watched_since
 from tests.alerts.test_notify import PM25_RULE, Webhook, webhook_channel
 
 
@@ -30,6 +32,7 @@ def test_a_pass_raises_records_its_run_and_notifies(sqlite_engine, tmp_path):
 def test_the_service_evaluates_as_soon_as_it_starts(sqlite_engine, tmp_path):
     settings = alert_settings(tmp_path / "cfg", [{"id": "silent", "type": "missing_data", "sensor": "aq-hoalu",
                                                   "minutes": 5}])
+    watched_since(sqlite_engine, utcnow() - timedelta(minutes=10))  # a restart: the engine ran before
     service = AlertService(settings, sqlite_engine)
     service.start()
     try:
@@ -53,6 +56,8 @@ def test_the_load_report_command_prints_the_measures(tmp_path):
 def test_the_shipped_rules_evaluate_on_a_fresh_store(settings, sqlite_engine):
     assert "sensor-silent" in {rule.id for rule in settings.alerts.rules}  # the fixture is the shipped config.yaml
     AlertService(settings, sqlite_engine, clock=lambda: minutes(0), environ={}).run_once()
+    assert alerts_of(sqlite_engine, "sensor-silent") == []  # nothing has been silent for 30 minutes yet
+    AlertService(settings, sqlite_engine, clock=lambda: minutes(31), environ={}).run_once()
     with sqlite_engine.connect() as connection:
         [run] = [row for row in queries.collector_health(connection) if row["collector"] == "alert-engine"]
     assert (run["status"], run["last_error"], run["rows"]) == ("ok", None, 18)  # 18 silent air stations
