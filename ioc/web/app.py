@@ -10,7 +10,7 @@ from ioc.alerts import api as alerts_api
 from ioc.auth import web as auth
 from ioc.config import Settings
 from ioc.i18n import text
-from ioc.web import language
+from ioc.web import csp, language
 from ioc.web.context import AppContext, install
 from layouts import admin, alerts, overview, shell
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     _give_callbacks(app)
     with app.server.app_context():  # Dash calls the layout once here to validate it
         app.layout = shell.shell
+    csp.install(app)
     return app
 
 

@@ -1,5 +1,7 @@
 """The web shell over real HTTP and in a real browser: Vietnamese first, English by switch, nothing from outside."""
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -57,3 +59,17 @@ def test_switching_to_english_translates_the_shell_and_the_page(kiosk_url, page)
     assert page.locator(".ioc-title").inner_text() == "Intelligent Operations Centre"
     assert page.locator(".ioc-stat-value").all_inner_texts() == ["11", "111", "6,877.5"]
     assert page.console_errors == []
+
+
+def test_every_inline_script_of_the_index_is_allowed_by_its_hash_and_no_other(kiosk_url):
+    session = requests.Session()
+    response = session.get(kiosk_url, timeout=10)
+    index = session.get(response.url, timeout=10)
+    policy = dict(directive.split(" ", 1) for directive in index.headers["Content-Security-Policy"].split("; "))
+    html = re.sub(r"<!--.*?-->", "", index.text, flags=re.S)  # an old browser's warning, in a comment
+    inline = re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>(.*?)</script>", html,
+                        flags=re.S)
+    digests = {"'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+               for script in inline}
+    assert inline, "Dash's index has its config and renderer scripts inline"
+    assert set(policy["script-src"].split()) == {"'self'", *digests}
