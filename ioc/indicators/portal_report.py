@@ -9,6 +9,7 @@ the province's are every unit's; a department's, district's or commune's are tho
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,19 +35,29 @@ class UnitResult:
 
 
 def portal_indicators(connection: Connection, settings: IndicatorSettings, first: date, last: date,
-                      grain: str = "total") -> list[UnitResult]:
-    """Results for every unit and every ``grain`` period of Vietnam days ``first..last`` (inclusive)."""
+                      grain: str = "total", sector: str | None = None,
+                      units: Collection[str] | None = None) -> list[UnitResult]:
+    """Results for every unit and every ``grain`` period of Vietnam days ``first..last`` (inclusive).
+
+    ``sector`` restricts every figure to that sector's dossiers and procedures (its catalogue, its usage);
+    ``units`` computes those unit codes only, so that a page asking for one unit's series reads one unit's
+    rows (the province's figures still read every unit's).
+    """
     periods = split(first, last, grain)
-    sums = portal_queries.dossier_sums(connection, first, last, grain)
-    used = portal_queries.online_procedures_used(connection, first, last, grain)
-    catalogue = portal_queries.catalogue_counts(connection)
+    reporting = portal_queries.reporting_units(connection)
+    if units is not None:
+        reporting = [unit for unit in reporting if unit["code"] in units]
+    wanted = None if units is None or any(u["level"] == "province" for u in reporting) else units
+    sums = portal_queries.dossier_sums(connection, first, last, grain, sector, wanted)
+    used = portal_queries.online_procedures_used(connection, first, last, grain, sector, wanted)
+    catalogue = portal_queries.catalogue_counts(connection, sector)
     directions = {row["code"]: row["direction"] for row in queries.indicator_catalogue(connection)}
     totals = {key: DossierTotals.of(row) for key, row in sums.items()}
     province = defaultdict(list)
     for (_unit, bucket), part in totals.items():
         province[bucket].append(part)
     results = []
-    for unit in portal_queries.reporting_units(connection):
+    for unit in reporting:
         code, level = unit["code"], unit["level"]
         scope = {"province": "province", "department": code}.get(level, level)
         procedures, online = catalogue.get(scope, (0, 0))

@@ -4,6 +4,7 @@ Aggregation happens in SQL (GROUP BY unit and period bucket) so that computing e
 over two years reads a few thousand summed rows, not hundreds of thousands of daily ones.
 """
 
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, Integer, String, and_, case, cast, func, literal, or_, select
@@ -62,9 +63,12 @@ def whole_months(first: date, last: date, grain: str) -> bool:
     return grain != "day" and first.day == 1 and (last + timedelta(days=1)).day == 1
 
 
-def dossier_sums(connection: Connection, first: date, last: date, grain: str) -> dict[tuple[str, str], dict]:
-    """Summed counters per (unit code, period bucket) for Vietnam days ``first..last`` inclusive."""
-    if whole_months(first, last, grain):
+def dossier_sums(connection: Connection, first: date, last: date, grain: str, sector: str | None = None,
+                 units: Collection[str] | None = None) -> dict[tuple[str, str], dict]:
+    """Summed counters per (unit code, period bucket) for Vietnam days ``first..last`` inclusive, of one
+    sector's dossiers if ``sector`` is given (read from the daily rows: the rollups sum all sectors), of the
+    ``units`` codes only if given."""
+    if sector is None and whole_months(first, last, grain):
         table, day = schema.dossier_stats_monthly, schema.dossier_stats_monthly.c.month
     else:
         table, day = schema.dossier_stats, schema.dossier_stats.c.day
@@ -75,40 +79,50 @@ def dossier_sums(connection: Connection, first: date, last: date, grain: str) ->
         .where(day >= first, day <= last)
         .group_by(table.c.unit_code, bucket)
     )
+    if sector is not None:
+        query = query.where(table.c.sector_code == sector)
+    if units is not None:
+        query = query.where(table.c.unit_code.in_(units))
     return {(row["unit_code"], row["bucket"]): dict(row) for row in connection.execute(query).mappings()}
 
 
-def catalogue_counts(connection: Connection) -> dict[str, tuple[int, int]]:
-    """(procedures, procedures offered online fully or partly) per catalogue scope.
+def catalogue_counts(connection: Connection, sector: str | None = None) -> dict[str, tuple[int, int]]:
+    """(procedures, procedures offered online fully or partly) per catalogue scope, of one sector if given.
 
     Scopes: ``province`` (the whole catalogue), ``district`` and ``commune`` (procedures handled at that
     level) and each department code (procedures of its sectors handled at provincial level).
     """
     p, s = schema.portal_procedures, schema.portal_sectors
     online = func.sum(case((p.c.online_level != "none", 1), else_=0))
+    in_sector = literal(True) if sector is None else p.c.sector_code == sector
     counts: dict[str, tuple[int, int]] = {}
     for scope, condition in (("province", literal(True)), ("district", p.c.at_district),
                              ("commune", p.c.at_commune)):
-        total, offered = connection.execute(select(func.count(), online).where(condition)).one()
+        total, offered = connection.execute(select(func.count(), online).where(condition, in_sector)).one()
         counts[scope] = (total, offered or 0)
     query = (
         select(s.c.department_code, func.count(), online)
         .join(s, s.c.code == p.c.sector_code)
-        .where(p.c.at_province, s.c.department_code.is_not(None))
+        .where(p.c.at_province, s.c.department_code.is_not(None), in_sector)
         .group_by(s.c.department_code)
     )
     counts.update({code: (total, offered) for code, total, offered in connection.execute(query)})
     return counts
 
 
-def online_procedures_used(connection: Connection, first: date, last: date, grain: str) -> dict[tuple[str, str], int]:
+def online_procedures_used(connection: Connection, first: date, last: date, grain: str, sector: str | None = None,
+                           units: Collection[str] | None = None) -> dict[tuple[str, str], int]:
     """How many distinct online procedures of a unit's own catalogue received an online dossier, per (unit,
-    period bucket); the province-wide count (any unit, any online procedure) is under ``PROVINCE_WIDE``."""
+    period bucket); the province-wide count (any unit, any online procedure) is under ``PROVINCE_WIDE``.
+    ``sector`` counts that sector's procedures only; ``units`` limits the per-unit counts to those codes."""
+    p = schema.portal_procedures
     if whole_months(first, last, grain):
         monthly = schema.procedure_usage_monthly
         bucket = _bucket(connection, monthly.c.month, grain).label("bucket")
         source, unit, procedure = monthly, monthly.c.unit_code, monthly.c.procedure_code
         in_range, own = and_(monthly.c.month >= first, monthly.c.month <= last), monthly.c.own
+        if sector is not None:
+            source = monthly.join(p, p.c.code == monthly.c.procedure_code)
     else:
         usage, p, s, u = schema.procedure_usage, schema.portal_procedures, schema.portal_sectors, schema.units
         bucket = _bucket(connection, usage.c.day, grain).label("bucket")
@@ -124,8 +138,12 @@ def online_procedures_used(connection: Connection, first: date, last: date, grai
             and_(u.c.level == "commune", p.c.at_commune),
             and_(s.c.department_code == usage.c.unit_code, p.c.at_province),
         )
+    if sector is not None:
+        in_range = and_(in_range, p.c.sector_code == sector)
     distinct = func.count(procedure.distinct())
     per_unit = select(unit, bucket, distinct).select_from(source).where(in_range, own).group_by(unit, bucket)
+    if units is not None:
+        per_unit = per_unit.where(unit.in_(units))
     used = {(code, key): n for code, key, n in connection.execute(per_unit)}
     province = select(bucket, distinct).select_from(source).where(in_range).group_by(bucket)
     used.update({(PROVINCE_WIDE, key): n for key, n in connection.execute(province)})

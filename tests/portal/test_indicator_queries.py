@@ -70,6 +70,9 @@ def test_a_district_month_is_computed_from_its_own_dossiers(store):
         "electronic_result_rate": 14 / 18 * 100,
         "digitisation_rate": 75.0,  # 15 / 20
         "satisfaction_rate": 85.0,  # (20 - 2 late - 1 unsatisfied) / 20
+        "dossiers_received": 20,  # 10 + 10
+        "dossiers_received_online": 4,  # 4 + 0
+        "dossiers_received_offline": 16,  # 6 + 10
         "index_766_total": march.score.total,
     })
     assert march.gaps["dossier_on_time_rate"].gap == pytest.approx(-5.0)  # target 95
@@ -149,3 +152,34 @@ def test_the_monthly_rollups_agree_with_the_daily_rows_after_a_correction(store)
         for name in ("received_offline", "finished_early", "pending_on_time", "handling_days"):
             assert monthly[(unit, "2026-03")][name] == sum(row[name] for row in by_day)
     assert used_monthly == used_daily == {("689", "total"): 1, ("*", "total"): 1}
+
+
+def test_a_sector_counts_its_own_dossiers_and_catalogue_only(store):
+    with store.begin() as connection:
+        store_dossier_stats(connection, [stats(date(2026, 3, 2), "689", "LV02", 2, 3, 0, 5, 0, 0, 0, 10, 0, 0, 0,
+                                               5, 0, 0)], source="portal")
+        store_procedure_usage(connection, [ProcedureUsage(date(2026, 3, 2), "689", "P5", 1)])
+    with store.connect() as connection:
+        found = portal_indicators(connection, IndicatorSettings(), date(2026, 3, 1), date(2026, 3, 31),
+                                  sector="LV01")
+        everything = portal_indicators(connection, IndicatorSettings(), date(2026, 3, 1), date(2026, 3, 31))
+    by_unit = {r.unit_code: r for r in found}
+    assert by_unit["689"].totals.received == 20  # the 5 LV02 dossiers are not in LV01
+    assert {r.unit_code: r for r in everything}["689"].totals.received == 25
+    assert by_unit["689"].values["online_service_coverage"] == pytest.approx(50.0)  # P1 of P1, P5 (both LV01)
+    assert by_unit["70"].totals.received == 20  # province, LV01 only: 689's two LV01 days
+    assert by_unit["70"].values["online_service_coverage"] == pytest.approx(200 / 3)  # P1, P2 of P1, P2, P5
+    assert by_unit["70"].values["online_services_with_dossiers"] == pytest.approx(50.0)  # P1 of P1, P2
+    assert by_unit["SXD"].values["dossiers_received"] is None  # its LV03 dossiers are another sector
+
+
+def test_asking_for_some_units_computes_those_alone_with_the_same_figures(store):
+    with store.connect() as connection:
+        some = portal_indicators(connection, IndicatorSettings(), date(2026, 2, 1), date(2026, 4, 30), "month",
+                                 units={"689"})
+        province = portal_indicators(connection, IndicatorSettings(), date(2026, 2, 1), date(2026, 4, 30), "month",
+                                     units={"70"})
+    every = results(store)
+    assert {r.unit_code for r in some} == {"689"} and len(some) == 3
+    assert all(r.values == every[(r.unit_code, r.period.key)].values for r in some)
+    assert [r.totals.received for r in province] == [0, 25, 2]  # February, March, April: every unit's
