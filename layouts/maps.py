@@ -11,10 +11,16 @@ def read_geojson(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def district_map(districts: dict, values: dict[str, float], value_label: str, height: int = 520) -> go.Figure:
-    """Districts coloured by ``values`` (keyed by GSO code), on a blank background fitted to the province."""
+def district_map(districts: dict, values: dict[str, float], value_label: str, height: int = 520,
+                 shown: dict[str, str] | None = None) -> go.Figure:
+    """Districts coloured by ``values`` (keyed by GSO code), on a blank background fitted to the province.
+
+    ``shown`` gives the text a hover shows for each district (a formatted value, "—" for no data) instead of
+    the value itself.
+    """
     codes = [feature["properties"]["code"] for feature in districts["features"]]
     names = [feature["properties"]["full_name"] for feature in districts["features"]]
+    hover = "%{customdata}" if shown is not None else "%{z:,.0f}"
     figure = go.Figure(
         go.Choroplethmap(
             geojson=districts,
@@ -22,7 +28,8 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
             locations=codes,
             z=[values.get(code) for code in codes],
             text=names,
-            hovertemplate="%{text}<br>" + value_label + ": %{z:,.0f}<extra></extra>",
+            customdata=[(shown or {}).get(code, "—") for code in codes],
+            hovertemplate="%{text}<br>" + value_label + ": " + hover + "<extra></extra>",
             colorscale="Blues",
             marker_line_color="#334155",
             marker_line_width=1,

@@ -42,6 +42,13 @@ def reporting_units(connection: Connection) -> list[dict]:
     ]
 
 
+def sectors(connection: Connection) -> list[dict]:
+    """The catalogue's sectors (lĩnh vực), by name, for choosing one."""
+    s = schema.portal_sectors
+    query = select(s.c.code, s.c.name, s.c.department_code).order_by(s.c.name, s.c.code)
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
 def _bucket(connection: Connection, day, grain: str):
     """A SQL expression naming the period a day falls in: '2026-11-25', '2026-11', '2026-Q4', '2026', 'total'."""
     if grain not in GRAINS:
