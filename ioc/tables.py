@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,7 +44,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[Cell]]]]) -> bytes:
             sheet.append([neutralised(cell) for cell in row])
         sheet.freeze_panes = "A2"
         for cell in sheet[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         for index, column in enumerate(sheet.columns, start=1):
             width = max((len(str(cell.value)) for cell in column if cell.value is not None), default=8)
             sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)

@@ -28,7 +28,7 @@ FIGURES = ("value", "target", "gap", "previous", "change", "received")
 def export_csv():
     language, state, explored, _drawn, _names = _explored(with_series=False)
     _audit("csv", state)
-    return _attachment(csv_bytes(ranking_rows(explored, language)), "text/csv; charset=utf-8", "csv")
+    return _attachment(csv_bytes(ranking_rows(explored, language)), "text/csv", "csv")
 
 
 @blueprint.get("/analytics/export.xlsx")
