@@ -47,13 +47,15 @@ def portal_indicators(connection: Connection, settings: IndicatorSettings, first
     reporting = portal_queries.reporting_units(connection)
     if units is not None:
         reporting = [unit for unit in reporting if unit["code"] in units]
-    wanted = None if units is None or any(u["level"] == "province" for u in reporting) else units
-    sums = portal_queries.dossier_sums(connection, first, last, grain, sector, wanted)
+    levels = {u["level"] for u in reporting}
+    wanted = None if units is None or "province" in levels else units
+    by_unit = levels != {"province"}  # the province alone: every unit summed in SQL
+    sums = portal_queries.dossier_sums(connection, first, last, grain, sector, wanted, by_unit)
     used = portal_queries.online_procedures_used(connection, first, last, grain, sector, wanted)
     catalogue = portal_queries.catalogue_counts(connection, sector)
     directions = {row["code"]: row["direction"] for row in queries.indicator_catalogue(connection)}
     totals = {key: DossierTotals.of(row) for key, row in sums.items()}
-    province = defaultdict(list)
+    province = defaultdict(list)  # by_unit=False gives one part per bucket, under PROVINCE_WIDE
     for (_unit, bucket), part in totals.items():
         province[bucket].append(part)
     results = []

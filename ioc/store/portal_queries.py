@@ -7,7 +7,7 @@ over two years reads a few thousand summed rows, not hundreds of thousands of da
 from collections.abc import Collection
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, Integer, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Connection, Integer, String, and_, case, cast, func, literal, or_, select, union_all
 
 from ioc.records import DOSSIER_COUNTERS
 from ioc.store import schema
@@ -65,32 +65,54 @@ def _bucket(connection: Connection, day, grain: str):
     return func.substr(text, 1, {"day": 10, "month": 7, "year": 4}[grain])
 
 
-def whole_months(first: date, last: date, grain: str) -> bool:
-    """Whether a range can be read from the monthly rollups: it starts and ends on a month's edges."""
-    return grain != "day" and first.day == 1 and (last + timedelta(days=1)).day == 1
+def month_parts(first: date, last: date, grain: str, daily_only: bool = False) -> list[tuple[bool, date, date]]:
+    """``(from the rollups?, first, last)`` parts that cover Vietnam days ``first..last``: the whole months in
+    it read from the monthly rollups, the days before and after them from the daily rows. Day buckets (and
+    ``daily_only``) read every day from the daily rows."""
+    if grain == "day" or daily_only:
+        return [(False, first, last)]
+    start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    end = last if (last + timedelta(days=1)).day == 1 else last.replace(day=1) - timedelta(days=1)
+    if start > end:
+        return [(False, first, last)]
+    parts = [(True, start, end)]
+    if first < start:
+        parts.append((False, first, start - timedelta(days=1)))
+    if end < last:
+        parts.append((False, end + timedelta(days=1), last))
+    return parts
 
 
 def dossier_sums(connection: Connection, first: date, last: date, grain: str, sector: str | None = None,
-                 units: Collection[str] | None = None) -> dict[tuple[str, str], dict]:
-    """Summed counters per (unit code, period bucket) for Vietnam days ``first..last`` inclusive, of one
-    sector's dossiers if ``sector`` is given (read from the daily rows: the rollups sum all sectors), of the
-    ``units`` codes only if given."""
-    if sector is None and whole_months(first, last, grain):
-        table, day = schema.dossier_stats_monthly, schema.dossier_stats_monthly.c.month
-    else:
-        table, day = schema.dossier_stats, schema.dossier_stats.c.day
-    bucket = _bucket(connection, day, grain).label("bucket")
-    query = (
-        select(table.c.unit_code, bucket,
-               *(func.sum(table.c[name]).label(name) for name in (*DOSSIER_COUNTERS, "handling_days")))
-        .where(day >= first, day <= last)
-        .group_by(table.c.unit_code, bucket)
-    )
-    if sector is not None:
-        query = query.where(table.c.sector_code == sector)
-    if units is not None:
-        query = query.where(table.c.unit_code.in_(units))
-    return {(row["unit_code"], row["bucket"]): dict(row) for row in connection.execute(query).mappings()}
+                 units: Collection[str] | None = None, by_unit: bool = True) -> dict[tuple[str, str], dict]:
+    """Summed counters per (unit code, period bucket) for Vietnam days ``first..last`` inclusive.
+
+    ``sector``: that sector's dossiers only (read from the daily rows: the rollups sum all sectors);
+    ``units``: those unit codes only; ``by_unit=False``: every unit summed, under ``PROVINCE_WIDE``.
+    """
+    summed = (*DOSSIER_COUNTERS, "handling_days")
+    sums: dict[tuple[str, str], dict] = {}
+    for monthly, part_first, part_last in month_parts(first, last, grain, daily_only=sector is not None):
+        table = schema.dossier_stats_monthly if monthly else schema.dossier_stats
+        day = table.c.month if monthly else table.c.day
+        bucket = _bucket(connection, day, grain).label("bucket")
+        unit = table.c.unit_code if by_unit else literal(PROVINCE_WIDE, String)
+        query = (
+            select(unit.label("unit_code"), bucket, *(func.sum(table.c[name]).label(name) for name in summed))
+            .where(day >= part_first, day <= part_last)
+            .group_by(*((table.c.unit_code,) if by_unit else ()), bucket)
+        )
+        if sector is not None:
+            query = query.where(table.c.sector_code == sector)
+        if units is not None:
+            query = query.where(table.c.unit_code.in_(units))
+        for row in connection.execute(query).mappings():
+            key = (row["unit_code"], row["bucket"])
+            if key in sums:
+                sums[key] = {**sums[key], **{name: (sums[key][name] or 0) + (row[name] or 0) for name in summed}}
+            else:
+                sums[key] = dict(row)
+    return sums
 
 
 def catalogue_counts(connection: Connection, sector: str | None = None) -> dict[str, tuple[int, int]]:
@@ -121,37 +143,44 @@ def online_procedures_used(connection: Connection, first: date, last: date, grai
                            units: Collection[str] | None = None) -> dict[tuple[str, str], int]:
     """How many distinct online procedures of a unit's own catalogue received an online dossier, per (unit,
     period bucket); the province-wide count (any unit, any online procedure) is under ``PROVINCE_WIDE``.
-    ``sector`` counts that sector's procedures only; ``units`` limits the per-unit counts to those codes."""
+    ``sector`` counts that sector's procedures only; ``units`` limits the per-unit counts to those codes.
+
+    Distinct counts do not add up across parts, so the parts' (unit, procedure, bucket) rows are united
+    first and counted once.
+    """
     p = schema.portal_procedures
-    if whole_months(first, last, grain):
-        monthly = schema.procedure_usage_monthly
-        bucket = _bucket(connection, monthly.c.month, grain).label("bucket")
-        source, unit, procedure = monthly, monthly.c.unit_code, monthly.c.procedure_code
-        in_range, own = and_(monthly.c.month >= first, monthly.c.month <= last), monthly.c.own
+    parts = []
+    for monthly, part_first, part_last in month_parts(first, last, grain):
+        if monthly:
+            rollup = schema.procedure_usage_monthly  # online procedures only, ``own`` already flagged
+            source = rollup if sector is None else rollup.join(p, p.c.code == rollup.c.procedure_code)
+            day, unit, procedure, own = rollup.c.month, rollup.c.unit_code, rollup.c.procedure_code, rollup.c.own
+        else:
+            usage, s, u = schema.procedure_usage, schema.portal_sectors, schema.units
+            source = (
+                usage.join(p, and_(p.c.code == usage.c.procedure_code, p.c.online_level != "none"))
+                .join(s, s.c.code == p.c.sector_code)
+                .outerjoin(u, u.c.code == usage.c.unit_code)
+            )
+            day, unit, procedure = usage.c.day, usage.c.unit_code, usage.c.procedure_code
+            own = func.coalesce(or_(
+                and_(u.c.level == "district", p.c.at_district),
+                and_(u.c.level == "commune", p.c.at_commune),
+                and_(s.c.department_code == usage.c.unit_code, p.c.at_province),
+            ), False)
+        query = (select(unit.label("unit_code"), procedure.label("procedure_code"),
+                        _bucket(connection, day, grain).label("bucket"), own.label("own"))
+                 .select_from(source).where(day >= part_first, day <= part_last))
         if sector is not None:
-            source = monthly.join(p, p.c.code == monthly.c.procedure_code)
-    else:
-        usage, p, s, u = schema.procedure_usage, schema.portal_procedures, schema.portal_sectors, schema.units
-        bucket = _bucket(connection, usage.c.day, grain).label("bucket")
-        source = (
-            usage.join(p, and_(p.c.code == usage.c.procedure_code, p.c.online_level != "none"))
-            .join(s, s.c.code == p.c.sector_code)
-            .outerjoin(u, u.c.code == usage.c.unit_code)
-        )
-        unit, procedure = usage.c.unit_code, usage.c.procedure_code
-        in_range = and_(usage.c.day >= first, usage.c.day <= last)
-        own = or_(
-            and_(u.c.level == "district", p.c.at_district),
-            and_(u.c.level == "commune", p.c.at_commune),
-            and_(s.c.department_code == usage.c.unit_code, p.c.at_province),
-        )
-    if sector is not None:
-        in_range = and_(in_range, p.c.sector_code == sector)
-    distinct = func.count(procedure.distinct())
-    per_unit = select(unit, bucket, distinct).select_from(source).where(in_range, own).group_by(unit, bucket)
+            query = query.where(p.c.sector_code == sector)
+        parts.append(query)
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    distinct = func.count(rows.c.procedure_code.distinct())
+    per_unit = (select(rows.c.unit_code, rows.c.bucket, distinct).where(rows.c.own.is_(True))
+                .group_by(rows.c.unit_code, rows.c.bucket))
     if units is not None:
-        per_unit = per_unit.where(unit.in_(units))
+        per_unit = per_unit.where(rows.c.unit_code.in_(units))
     used = {(code, key): n for code, key, n in connection.execute(per_unit)}
-    province = select(bucket, distinct).select_from(source).where(in_range).group_by(bucket)
+    province = select(rows.c.bucket, distinct).group_by(rows.c.bucket)
     used.update({(PROVINCE_WIDE, key): n for key, n in connection.execute(province)})
     return used

@@ -68,24 +68,67 @@ def filter_inputs(period="custom", start="2026-03-01", end="2026-03-31", unit="7
     return [{"id": control(name), "property": prop, "value": value} for name, prop, value in values]
 
 
+def callback_body(outputs: list[tuple[dict, str]], inputs: list, changed: str, state: list | None = None) -> dict:
+    """A callback POST as Dash's renderer sends it: one output by itself, several joined with dots."""
+    names = [f"{key(component)}.{prop}" for component, prop in outputs]
+    described = [{"id": component, "property": prop} for component, prop in outputs]
+    return {
+        "output": names[0] if len(names) == 1 else ".." + "...".join(names) + "..",
+        "outputs": described[0] if len(described) == 1 else described,
+        "inputs": inputs,
+        "changedPropIds": [changed],
+        "state": state or [],
+    }
+
+
 def chart_callback(**filters) -> dict:
     """The body Dash posts to redraw the explorer's time series."""
-    return {
-        "output": key(part("chart")) + ".figure",
-        "outputs": {"id": part("chart"), "property": "figure"},
-        "inputs": filter_inputs(**filters),
-        "changedPropIds": [key(control("indicator")) + ".value"],
-        "state": [],
-    }
+    return callback_body([(part("chart"), "figure")], filter_inputs(**filters), key(control("indicator")) + ".value")
 
 
 def summary_callback(**filters) -> dict:
     """The body Dash posts to redraw the ranking table, the comparison and the map."""
     outputs = [(part("ranking"), "children"), (part("comparison"), "children"), (part("map"), "figure")]
-    return {
-        "output": ".." + "...".join(f"{key(c)}.{p}" for c, p in outputs) + "..",
-        "outputs": [{"id": c, "property": p} for c, p in outputs],
-        "inputs": filter_inputs(**filters),
-        "changedPropIds": [key(control("indicator")) + ".value"],
-        "state": [],
-    }
+    return callback_body(outputs, filter_inputs(**filters), key(control("indicator")) + ".value")
+
+
+def url_callback(**filters) -> dict:
+    """The body Dash posts to write the filters into the URL and the export links."""
+    outputs = [(part("location"), "search"), (part("exports"), "children")]
+    return callback_body(outputs, filter_inputs(**filters), key(control("indicator")) + ".value")
+
+
+def communes_callback(unit: str, commune: str | None = None) -> dict:
+    outputs = [(control("commune"), "options"), (control("commune"), "disabled"), (control("commune"), "value")]
+    return callback_body(outputs, [{"id": control("unit"), "property": "value", "value": unit}],
+                         key(control("unit")) + ".value",
+                         [{"id": control("commune"), "property": "value", "value": commune}])
+
+
+def dates_callback(period: str) -> dict:
+    outputs = [(control("dates"), "start_date"), (control("dates"), "end_date"), (control("dates"), "disabled")]
+    return callback_body(outputs, [{"id": control("period"), "property": "value", "value": period}],
+                         key(control("period")) + ".value")
+
+
+def channel_callback(indicator: str) -> dict:
+    return callback_body([(control("channel"), "disabled")],
+                         [{"id": control("indicator"), "property": "value", "value": indicator}],
+                         key(control("indicator")) + ".value")
+
+
+def map_click_callback(code: str) -> dict:
+    return callback_body([(control("unit"), "value")],
+                         [{"id": part("map"), "property": "clickData", "value": {"points": [{"location": code}]}}],
+                         key(part("map")) + ".clickData")
+
+
+def sort_callback(column: str, current: dict | None = None) -> dict:
+    buttons = [{"column": name, "type": "analytics-sort"} for name in ("rank", "unit", "value", "gap", "change",
+                                                                        "received")]
+    return callback_body([(control("sort"), "data")],
+                         [[{"id": button, "property": "n_clicks", "value": 1 if button["column"] == column else None}
+                           for button in buttons]],
+                         key({"column": column, "type": "analytics-sort"}) + ".n_clicks",
+                         [{"id": control("sort"), "property": "data", "value": current or {"by": "rank",
+                                                                                            "descending": False}}])

@@ -137,3 +137,35 @@ def test_text_cells_that_a_spreadsheet_would_run_are_neutralised_and_numbers_are
 
 def test_march_is_compared_with_february(history):
     assert screen(history).previous_period.first == date(2026, 2, 1)
+
+
+def test_the_small_callbacks_cascade_the_communes_fill_the_dates_and_sort(history, accounts):
+    from tests.analytics.helpers import (channel_callback, communes_callback, dates_callback, map_click_callback,
+                                         sort_callback, url_callback)
+
+    analyst = sign_in(history.url, "analyst", accounts["analyst"])
+
+    def answer(body):
+        response = post(history, analyst, body)
+        assert response.status_code == 200, response.text
+        return list(response.json()["response"].values())
+
+    options, = answer(communes_callback("689", "25195"))[:1]
+    assert len(options["options"]) == 8 and options["disabled"] is False and options["value"] == "25195"
+    assert answer(communes_callback("690", "25195"))[0]["value"] is None  # not a commune of Bình Long
+    assert answer(communes_callback("STP"))[0] == {"options": [], "disabled": True, "value": None}
+    today = local_day(utcnow())
+    assert answer(dates_callback("this_month"))[0] == {"start_date": today.replace(day=1).isoformat(),
+                                                       "end_date": today.isoformat(), "disabled": True}
+    assert answer(channel_callback("dossiers_received"))[0] == {"disabled": False}
+    assert answer(map_click_callback("689"))[0] == {"value": "689"}
+    assert answer(sort_callback("gap"))[0] == {"data": {"by": "gap", "descending": False}}
+    assert answer(sort_callback("gap", {"by": "gap", "descending": False}))[0] == {
+        "data": {"by": "gap", "descending": True}}
+    search, exports = answer(url_callback(unit="689"))
+    assert search == {"search": "?period=custom&from=2026-03-01&to=2026-03-31&unit=689"}
+    assert "/analytics/export.xlsx?period=custom" in str(exports)
+    viewer = sign_in(history.url, "viewer", accounts["viewer"])
+    for body in (communes_callback("689"), dates_callback("this_month"), channel_callback("dossiers_received"),
+                 map_click_callback("689"), sort_callback("gap"), url_callback()):
+        assert post(history, viewer, body).status_code == 403

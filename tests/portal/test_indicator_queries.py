@@ -183,3 +183,22 @@ def test_asking_for_some_units_computes_those_alone_with_the_same_figures(store)
     assert {r.unit_code for r in some} == {"689"} and len(some) == 3
     assert all(r.values == every[(r.unit_code, r.period.key)].values for r in some)
     assert [r.totals.received for r in province] == [0, 25, 2]  # February, March, April: every unit's
+
+
+def test_a_range_off_month_edges_reads_its_whole_months_from_the_rollups_and_the_days_around(store):
+    from ioc.store.portal_queries import month_parts
+
+    assert month_parts(date(2026, 2, 20), date(2026, 4, 1), "total") == [
+        (True, date(2026, 3, 1), date(2026, 3, 31)), (False, date(2026, 2, 20), date(2026, 2, 28)),
+        (False, date(2026, 4, 1), date(2026, 4, 1))]
+    assert month_parts(date(2026, 3, 3), date(2026, 4, 1), "total") == [(False, date(2026, 3, 3), date(2026, 4, 1))]
+    assert month_parts(date(2026, 3, 1), date(2026, 3, 31), "day") == [(False, date(2026, 3, 1), date(2026, 3, 31))]
+    with store.begin() as connection:  # the same procedure used again on an edge day is still one procedure
+        store_procedure_usage(connection, [ProcedureUsage(date(2026, 4, 1), "689", "P1", 1)])
+    custom = results(store, date(2026, 2, 20), date(2026, 4, 1), "total")
+    assert custom[("689", "total")].totals.received == 22  # 20 in March + 2 on 1 April
+    assert custom[("689", "total")].values["online_services_with_dossiers"] == 100.0  # P1 of P1, counted once
+    assert custom[("70", "total")].totals.received == 27
+    assert custom[("70", "total")].values["online_services_with_dossiers"] == 50.0  # P1 of P1, P2
+    monthly = results(store, date(2026, 2, 20), date(2026, 4, 1), "month")
+    assert [monthly[("689", key)].totals.received for key in ("2026-02", "2026-03", "2026-04")] == [0, 20, 2]
