@@ -51,7 +51,7 @@ def portal_indicators(connection: Connection, settings: IndicatorSettings, first
     wanted = None if units is None or "province" in levels else units
     by_unit = levels != {"province"}  # the province alone: every unit summed in SQL
     sums = portal_queries.dossier_sums(connection, first, last, grain, sector, wanted, by_unit)
-    used = portal_queries.online_procedures_used(connection, first, last, grain, sector, wanted)
+    used = portal_queries.online_procedures_used(connection, first, last, grain, sector, wanted, by_unit)
     catalogue = portal_queries.catalogue_counts(connection, sector)
     directions = {row["code"]: row["direction"] for row in queries.indicator_catalogue(connection)}
     totals = {key: DossierTotals.of(row) for key, row in sums.items()}

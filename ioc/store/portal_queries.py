@@ -65,11 +65,11 @@ def _bucket(connection: Connection, day, grain: str):
     return func.substr(text, 1, {"day": 10, "month": 7, "year": 4}[grain])
 
 
-def month_parts(first: date, last: date, grain: str, daily_only: bool = False) -> list[tuple[bool, date, date]]:
+def month_parts(first: date, last: date, grain: str) -> list[tuple[bool, date, date]]:
     """``(from the rollups?, first, last)`` parts that cover Vietnam days ``first..last``: the whole months in
-    it read from the monthly rollups, the days before and after them from the daily rows. Day buckets (and
-    ``daily_only``) read every day from the daily rows."""
-    if grain == "day" or daily_only:
+    it read from the monthly rollups, the days before and after them from the daily rows. Day buckets read
+    every day from the daily rows."""
+    if grain == "day":
         return [(False, first, last)]
     start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     end = last if (last + timedelta(days=1)).day == 1 else last.replace(day=1) - timedelta(days=1)
@@ -87,13 +87,14 @@ def dossier_sums(connection: Connection, first: date, last: date, grain: str, se
                  units: Collection[str] | None = None, by_unit: bool = True) -> dict[tuple[str, str], dict]:
     """Summed counters per (unit code, period bucket) for Vietnam days ``first..last`` inclusive.
 
-    ``sector``: that sector's dossiers only (read from the daily rows: the rollups sum all sectors);
+    ``sector``: that sector's dossiers only (whole months from the per-sector rollup);
     ``units``: those unit codes only; ``by_unit=False``: every unit summed, under ``PROVINCE_WIDE``.
     """
     summed = (*DOSSIER_COUNTERS, "handling_days")
     sums: dict[tuple[str, str], dict] = {}
-    for monthly, part_first, part_last in month_parts(first, last, grain, daily_only=sector is not None):
-        table = schema.dossier_stats_monthly if monthly else schema.dossier_stats
+    rollup = schema.dossier_stats_monthly if sector is None else schema.dossier_stats_sector_monthly
+    for monthly, part_first, part_last in month_parts(first, last, grain):
+        table = rollup if monthly else schema.dossier_stats
         day = table.c.month if monthly else table.c.day
         bucket = _bucket(connection, day, grain).label("bucket")
         unit = table.c.unit_code if by_unit else literal(PROVINCE_WIDE, String)
@@ -140,10 +141,11 @@ def catalogue_counts(connection: Connection, sector: str | None = None) -> dict[
 
 
 def online_procedures_used(connection: Connection, first: date, last: date, grain: str, sector: str | None = None,
-                           units: Collection[str] | None = None) -> dict[tuple[str, str], int]:
+                           units: Collection[str] | None = None, by_unit: bool = True) -> dict[tuple[str, str], int]:
     """How many distinct online procedures of a unit's own catalogue received an online dossier, per (unit,
     period bucket); the province-wide count (any unit, any online procedure) is under ``PROVINCE_WIDE``.
-    ``sector`` counts that sector's procedures only; ``units`` limits the per-unit counts to those codes.
+    ``sector`` counts that sector's procedures only; ``units`` limits the per-unit counts to those codes;
+    ``by_unit=False`` gives the province-wide count alone.
 
     Distinct counts do not add up across parts, so the parts' (unit, procedure, bucket) rows are united
     first and counted once.
@@ -180,7 +182,7 @@ def online_procedures_used(connection: Connection, first: date, last: date, grai
                 .group_by(rows.c.unit_code, rows.c.bucket))
     if units is not None:
         per_unit = per_unit.where(rows.c.unit_code.in_(units))
-    used = {(code, key): n for code, key, n in connection.execute(per_unit)}
+    used = {(code, key): n for code, key, n in connection.execute(per_unit)} if by_unit else {}
     province = select(rows.c.bucket, distinct).group_by(rows.c.bucket)
     used.update({(PROVINCE_WIDE, key): n for key, n in connection.execute(province)})
     return used

@@ -140,8 +140,14 @@ def test_march_is_compared_with_february(history):
 
 
 def test_the_small_callbacks_cascade_the_communes_fill_the_dates_and_sort(history, accounts):
-    from tests.analytics.helpers import (channel_callback, communes_callback, dates_callback, map_click_callback,
-                                         sort_callback, url_callback)
+    from tests.analytics.helpers import (
+        channel_callback,
+        communes_callback,
+        dates_callback,
+        map_click_callback,
+        sort_callback,
+        url_callback,
+    )
 
     analyst = sign_in(history.url, "analyst", accounts["analyst"])
 

@@ -1,6 +1,6 @@
 """Indicators computed from the store (both backends), by unit and period, against hand-computed values."""
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 
 import pytest
@@ -202,3 +202,30 @@ def test_a_range_off_month_edges_reads_its_whole_months_from_the_rollups_and_the
     assert custom[("70", "total")].values["online_services_with_dossiers"] == 50.0  # P1 of P1, P2
     monthly = results(store, date(2026, 2, 20), date(2026, 4, 1), "month")
     assert [monthly[("689", key)].totals.received for key in ("2026-02", "2026-03", "2026-04")] == [0, 20, 2]
+
+
+def test_the_sector_rollup_migration_fills_from_the_days_already_stored(store_url, settings):
+    from sqlalchemy import insert, select
+
+    from ioc.reference import load_reference_data
+    from ioc.store import schema
+    from ioc.store.engine import open_engine
+    from ioc.store.migrate import upgrade
+
+    engine = open_engine(store_url)
+    upgrade(engine, "0004_alerts")
+    load_reference_data(engine, settings)
+    with engine.begin() as connection:  # rows as a release without the sector rollup stored them
+        connection.execute(insert(schema.portal_sectors), [{"code": s.code, "name": s.name,
+                                                             "department_code": s.department_code} for s in SECTORS])
+        for row in (*ROWS[:3], replace(ROWS[0], day=date(2026, 3, 4))):
+            connection.execute(insert(schema.dossier_stats).values(**asdict(row), source="portal"))
+    upgrade(engine)
+    rollup = schema.dossier_stats_sector_monthly
+    with engine.connect() as connection:
+        rows = connection.execute(select(rollup.c.month, rollup.c.unit_code, rollup.c.sector_code,
+                                         rollup.c.received_offline, rollup.c.handling_days)
+                                  .order_by(rollup.c.month)).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [(date(2026, 3, 1), "689", "LV01", 22, 110.0),  # 6 + 10 + 6; 40 + 30 + 40
+                                            (date(2026, 3, 1), "SXD", "LV03", 5, 10.0)]
