@@ -225,7 +225,7 @@ def test_the_sector_rollup_migration_fills_from_the_days_already_stored(store_ur
     with engine.connect() as connection:
         rows = connection.execute(select(rollup.c.month, rollup.c.unit_code, rollup.c.sector_code,
                                          rollup.c.received_offline, rollup.c.handling_days)
-                                  .order_by(rollup.c.month)).all()
+                                  .order_by(rollup.c.month, rollup.c.unit_code)).all()
     engine.dispose()
     assert [tuple(row) for row in rows] == [(date(2026, 3, 1), "689", "LV01", 22, 110.0),  # 6 + 10 + 6; 40 + 30 + 40
                                             (date(2026, 3, 1), "SXD", "LV03", 5, 10.0)]
