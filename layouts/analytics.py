@@ -22,7 +22,7 @@ from ioc.store import queries
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
 from layouts.analytics_filters import commune_options, control, filters, part, sort_button
-from layouts.maps import district_map, read_geojson
+from layouts.maps import district_map, read_geojson, recoloured
 
 PATH = "/analytics"
 PERMISSION = ANALYSE
@@ -65,7 +65,8 @@ def layout(**query) -> html.Div:
             html.Section([
                 html.H2(text("analytics.map", language)),
                 html.P(text("analytics.map_hint", language), className="ioc-hint"),
-                dcc.Graph(id=part("map"), config={"displayModeBar": False}, className="ioc-analytics-map"),
+                dcc.Graph(id=part("map"), figure=blank_map(), config={"displayModeBar": False},
+                          className="ioc-analytics-map"),
                 html.P(text("map.attribution", language), className="ioc-attribution"),
             ], className="ioc-analytics-map-section"),
         ], className="ioc-analytics-columns"),
@@ -173,10 +174,19 @@ def summary(*values):
         explored = explorer.explore(connection, settings, state, today(), language)
         catalogue = {row["code"]: row for row in queries.indicator_catalogue(connection)}
     name = explorer.indicator_name(state.code, catalogue, language)
-    boundaries = read_geojson(settings.resolve(settings.province.districts_file))
-    figure = district_map(boundaries, {code: f.raw for code, f in explored.districts.items()}, name, height=460,
-                          shown={code: f.shown for code, f in explored.districts.items()})
+    figure = dash.Patch()  # the map drawn by the layout gets new colours, not its boundaries again
+    trace = recoloured({code: f.raw for code, f in explored.districts.items()},
+                       {code: f.shown for code, f in explored.districts.items()}, name)
+    for key, value in trace.items():
+        figure["data"][0][key] = value
     return ranking_table(explored, state, language), comparison(explored, language), figure
+
+
+def blank_map() -> go.Figure:
+    """The districts without values: the summary callback colours them (``maps.recoloured``)."""
+    settings = current().settings
+    return district_map(read_geojson(settings.resolve(settings.province.districts_file)), {}, "", height=460,
+                        shown={})
 
 
 def series_figure(drawn: explorer.Series, indicator: str, unit: str, language: str) -> go.Figure:

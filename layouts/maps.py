@@ -20,7 +20,6 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
     """
     codes = [feature["properties"]["code"] for feature in districts["features"]]
     names = [feature["properties"]["full_name"] for feature in districts["features"]]
-    hover = "%{customdata}" if shown is not None else "%{z:,.0f}"
     figure = go.Figure(
         go.Choroplethmap(
             geojson=districts,
@@ -29,7 +28,7 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
             z=[values.get(code) for code in codes],
             text=names,
             customdata=[(shown or {}).get(code, "—") for code in codes],
-            hovertemplate="%{text}<br>" + value_label + ": " + hover + "<extra></extra>",
+            hovertemplate=hover_template(value_label, shown is not None),
             colorscale="Blues",
             marker_line_color="#334155",
             marker_line_width=1,
@@ -45,6 +44,20 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
         height=height,
     )
     return figure
+
+
+def hover_template(value_label: str, shown: bool) -> str:
+    """A district's name and value on hover: the formatted text (``customdata``) when given, else the value."""
+    return "%{text}<br>" + value_label + ": " + ("%{customdata}" if shown else "%{z:,.0f}") + "<extra></extra>"
+
+
+def recoloured(values: dict[str, float | None], shown: dict[str, str], value_label: str) -> dict:
+    """What changes in a ``district_map`` trace when it shows other values: the trace's new properties, to
+    patch into a figure already drawn (so that the boundaries are not sent again)."""
+    codes = list(values)
+    return {"locations": codes, "z": [values[code] for code in codes],
+            "customdata": [shown.get(code, "—") for code in codes],
+            "hovertemplate": hover_template(value_label, True), "colorbar": {"title": {"text": value_label}}}
 
 
 def _zoom_to_fit(lon_span: float, lat_span: float, height_px: int, min_width_px: int = 700) -> float:

@@ -40,24 +40,28 @@ def portal_indicators(connection: Connection, settings: IndicatorSettings, first
     """Results for every unit and every ``grain`` period of Vietnam days ``first..last`` (inclusive).
 
     ``sector`` restricts every figure to that sector's dossiers and procedures (its catalogue, its usage);
-    ``units`` computes those unit codes only, so that a page asking for one unit's series reads one unit's
-    rows (the province's figures still read every unit's).
+    ``units`` computes those unit codes only, so that a page asking for a few units reads those units' rows
+    (and the province's sums, summed over every unit in SQL, if the province is among them).
     """
     periods = split(first, last, grain)
     reporting = portal_queries.reporting_units(connection)
-    if units is not None:
+    if units is None:
+        sums = portal_queries.dossier_sums(connection, first, last, grain, sector)
+        used = portal_queries.online_procedures_used(connection, first, last, grain, sector)
+    else:
         reporting = [unit for unit in reporting if unit["code"] in units]
-    levels = {u["level"] for u in reporting}
-    wanted = None if units is None or "province" in levels else units
-    by_unit = levels != {"province"}  # the province alone: every unit summed in SQL
-    sums = portal_queries.dossier_sums(connection, first, last, grain, sector, wanted, by_unit)
-    used = portal_queries.online_procedures_used(connection, first, last, grain, sector, wanted, by_unit)
+        others = [u["code"] for u in reporting if u["level"] != "province"]
+        sums = portal_queries.dossier_sums(connection, first, last, grain, sector, others) if others else {}
+        if len(others) < len(reporting):
+            sums.update(portal_queries.dossier_sums(connection, first, last, grain, sector, by_unit=False))
+        used = portal_queries.online_procedures_used(connection, first, last, grain, sector, others, bool(others))
     catalogue = portal_queries.catalogue_counts(connection, sector)
     directions = {row["code"]: row["direction"] for row in queries.indicator_catalogue(connection)}
     totals = {key: DossierTotals.of(row) for key, row in sums.items()}
-    province = defaultdict(list)  # by_unit=False gives one part per bucket, under PROVINCE_WIDE
-    for (_unit, bucket), part in totals.items():
-        province[bucket].append(part)
+    province = defaultdict(list)  # every unit's parts, or the one part summed in SQL under PROVINCE_WIDE
+    for (unit_code, bucket), part in totals.items():
+        if units is None or unit_code == portal_queries.PROVINCE_WIDE:
+            province[bucket].append(part)
     results = []
     for unit in reporting:
         code, level = unit["code"], unit["level"]
