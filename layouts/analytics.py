@@ -186,7 +186,7 @@ def blank_map() -> go.Figure:
     """The districts without values: the summary callback colours them (``maps.recoloured``)."""
     settings = current().settings
     return district_map(read_geojson(settings.resolve(settings.province.districts_file)), {}, "", height=460,
-                        shown={})
+                        shown={}, width=300)
 
 
 def series_figure(drawn: explorer.Series, indicator: str, unit: str, language: str) -> go.Figure:

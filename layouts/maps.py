@@ -12,11 +12,11 @@ def read_geojson(path: Path) -> dict:
 
 
 def district_map(districts: dict, values: dict[str, float], value_label: str, height: int = 520,
-                 shown: dict[str, str] | None = None) -> go.Figure:
+                 shown: dict[str, str] | None = None, width: int = 700) -> go.Figure:
     """Districts coloured by ``values`` (keyed by GSO code), on a blank background fitted to the province.
 
     ``shown`` gives the text a hover shows for each district (a formatted value, "—" for no data) instead of
-    the value itself.
+    the value itself; ``width`` is the narrowest the figure is drawn (px), which the zoom must fit.
     """
     codes = [feature["properties"]["code"] for feature in districts["features"]]
     names = [feature["properties"]["full_name"] for feature in districts["features"]]
@@ -39,7 +39,7 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
     figure.update_layout(
         map_style="white-bg",
         map_center={"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2},
-        map_zoom=_zoom_to_fit(max(lons) - min(lons), max(lats) - min(lats), height),
+        map_zoom=_zoom_to_fit(max(lons) - min(lons), max(lats) - min(lats), height, width),
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,
     )
