@@ -13,6 +13,7 @@ and p95 per callback; ``--write`` replaces the "Indicator explorer" section of t
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -122,7 +123,9 @@ def main() -> None:
         filled = time.perf_counter() - start
         add_user(engine, "analyst", "analyst", PASSWORD, "benchmark")
         client = signed_in(create_app(settings, engine))
+        load_before = os.getloadavg()[0]
         results = {name: timings(client, posts, args.runs) for name, posts in bodies(today).items()}
+        load_after = os.getloadavg()[0]
         engine.dispose()
     lines = "\n".join(f"| {name} | {len(found)} | {statistics.median(found) * 1000:.0f} ms | "
                       f"{p95(found) * 1000:.0f} ms |" for name, found in results.items())
@@ -136,7 +139,8 @@ and the current month, 123 units and 19 departments), filled in {filled:.0f} s w
 Each callback is posted as the browser posts it, signed in as an analyst, through the app's WSGI stack (guard,
 CSRF check, Dash dispatch; no network), once for each scenario (every period preset, a custom range off month
 edges, the province, a district, a commune, a department, a sector, the online channel) and {args.runs} times
-over; the time is from request to response.
+over; the time is from request to response. Load average of the machine (other work included) while
+measuring: {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} CPUs.
 
 | callback | requests | p50 | p95 |
 |---|---|---|---|

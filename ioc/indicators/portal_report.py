@@ -51,10 +51,12 @@ def portal_indicators(connection: Connection, settings: IndicatorSettings, first
     else:
         reporting = [unit for unit in reporting if unit["code"] in units]
         others = [u["code"] for u in reporting if u["level"] != "province"]
+        with_province = len(others) < len(reporting)
         sums = portal_queries.dossier_sums(connection, first, last, grain, sector, others) if others else {}
-        if len(others) < len(reporting):
+        if with_province:
             sums.update(portal_queries.dossier_sums(connection, first, last, grain, sector, by_unit=False))
-        used = portal_queries.online_procedures_used(connection, first, last, grain, sector, others, bool(others))
+        used = portal_queries.online_procedures_used(connection, first, last, grain, sector, others, bool(others),
+                                                     with_province)
     catalogue = portal_queries.catalogue_counts(connection, sector)
     directions = {row["code"]: row["direction"] for row in queries.indicator_catalogue(connection)}
     totals = {key: DossierTotals.of(row) for key, row in sums.items()}

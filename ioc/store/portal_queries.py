@@ -141,11 +141,12 @@ def catalogue_counts(connection: Connection, sector: str | None = None) -> dict[
 
 
 def online_procedures_used(connection: Connection, first: date, last: date, grain: str, sector: str | None = None,
-                           units: Collection[str] | None = None, by_unit: bool = True) -> dict[tuple[str, str], int]:
+                           units: Collection[str] | None = None, by_unit: bool = True,
+                           province: bool = True) -> dict[tuple[str, str], int]:
     """How many distinct online procedures of a unit's own catalogue received an online dossier, per (unit,
     period bucket); the province-wide count (any unit, any online procedure) is under ``PROVINCE_WIDE``.
     ``sector`` counts that sector's procedures only; ``units`` limits the per-unit counts to those codes;
-    ``by_unit=False`` gives the province-wide count alone.
+    ``by_unit=False`` leaves out the per-unit counts, ``province=False`` the province-wide one.
 
     Distinct counts do not add up across parts, so the parts' (unit, procedure, bucket) rows are united
     first and counted once.
@@ -183,6 +184,7 @@ def online_procedures_used(connection: Connection, first: date, last: date, grai
     if units is not None:
         per_unit = per_unit.where(rows.c.unit_code.in_(units))
     used = {(code, key): n for code, key, n in connection.execute(per_unit)} if by_unit else {}
-    province = select(rows.c.bucket, distinct).group_by(rows.c.bucket)
-    used.update({(PROVINCE_WIDE, key): n for key, n in connection.execute(province)})
+    if province:
+        whole = select(rows.c.bucket, distinct).group_by(rows.c.bucket)
+        used.update({(PROVINCE_WIDE, key): n for key, n in connection.execute(whole)})
     return used
