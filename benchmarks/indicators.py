@@ -41,17 +41,18 @@ LAST_DAY = date(2026, 10, 31)
 FIRST_DAY = date(2024, 11, 1)  # 24 whole months
 
 
-def fill(engine, settings) -> tuple[int, int]:
-    model = model_for(settings, first_day=FIRST_DAY)
+def fill(engine, settings, first_day: date = FIRST_DAY, last_day: date = LAST_DAY) -> tuple[int, int]:
+    """The portal simulator's history of ``first_day..last_day`` stored as the collector stores it."""
+    model = model_for(settings, first_day=first_day)
     sectors, procedures = model.catalogue
     stats_rows = usage_rows = 0
     with engine.begin() as connection:
         store_catalogue(connection, [parse_sector(s) for s in sectors], [parse_procedure(p) for p in procedures])
-    day = FIRST_DAY
-    while day <= LAST_DAY:
-        last = min(LAST_DAY, day + timedelta(days=30))
+    day = first_day
+    while day <= last_day:
+        last = min(last_day, day + timedelta(days=30))
         stats, usage = [], []
-        for day_stats, day_usage in model.history(day, last, LAST_DAY + timedelta(days=30)):
+        for day_stats, day_usage in model.history(day, last, last_day + timedelta(days=30)):
             stats += [parse_dossier_stats(item) for item in day_stats]
             usage += [parse_usage(item) for item in day_usage]
         with engine.begin() as connection:
@@ -79,8 +80,8 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}, SQLite on local disk"
 
 
-def write_section(path: Path, text: str) -> None:
-    heading = "## Portal indicators"
+def write_section(path: Path, text: str, heading: str = "## Portal indicators") -> None:
+    """Replace (or add) the section under ``heading`` of the Markdown file ``path``."""
     current = path.read_text(encoding="utf-8") if path.exists() else (
         "# Benchmarks\n\nTimings of the IOC's heavier paths, one section per benchmark in `benchmarks/`; each "
         "section says\nwhen, on which machine and how it was measured.\n")

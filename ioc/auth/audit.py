@@ -23,6 +23,7 @@ KIOSK_CREATED = "kiosk_created"
 KIOSK_REVOKED = "kiosk_revoked"
 APIKEY_CREATED = "apikey_created"
 APIKEY_REVOKED = "apikey_revoked"
+EXPORTED = "exported"  # an analyst downloaded an export; the subject names it, the detail its filters
 
 
 def record(connection: Connection, event: str, actor: str, subject: str | None = None,

@@ -87,4 +87,7 @@ def dossier_indicators(totals: DossierTotals, catalogue: CatalogueCounts) -> dic
         "electronic_result_rate": rate(t.electronic_results, t.finished),
         "digitisation_rate": rate(t.digitised, t.received),
         "satisfaction_rate": rate(satisfied, t.received),
+        "dossiers_received": t.received if t.received else None,
+        "dossiers_received_online": t.received_online if t.received else None,
+        "dossiers_received_offline": t.received_offline if t.received else None,
     }

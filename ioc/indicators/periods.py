@@ -65,3 +65,41 @@ def split(first: date, last: date, grain: str) -> list[Period]:
         periods.append(Period(max(whole.first, first), min(whole.last, last), grain))
         day = whole.last + timedelta(days=1)
     return periods
+
+
+PRESETS = ("this_month", "last_month", "this_quarter", "this_year", "last_12_months")
+"""The explorer's ready-made periods (docs/analytics.md#periods); ``custom`` is any range of days."""
+
+
+def preset(name: str, today: date) -> Period:
+    """A ready-made period as of Vietnam day ``today``: the current ones end today, the past ones are whole."""
+    if name == "this_month":
+        return Period.custom(today.replace(day=1), today)
+    if name == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return Period.custom(last.replace(day=1), last)
+    if name == "this_quarter":
+        return Period.custom(Period.quarter(today.year, (today.month + 2) // 3).first, today)
+    if name == "this_year":
+        return Period.custom(date(today.year, 1, 1), today)
+    if name == "last_12_months":
+        last = today.replace(day=1) - timedelta(days=1)
+        return Period.custom(_months_before(today.replace(day=1), 12), last)
+    raise ValueError(f"unknown period preset {name!r} (one of {', '.join(PRESETS)})")
+
+
+def previous(period: Period) -> Period:
+    """The period of equal length just before ``period``: as many whole months when it is whole months
+    (so March 2026 is compared with February, not with 31 days from 29 January), else as many days."""
+    following = period.last + timedelta(days=1)
+    if period.first.day == 1 and following.day == 1:
+        months = (following.year - period.first.year) * 12 + following.month - period.first.month
+        return Period.custom(_months_before(period.first, months), period.first - timedelta(days=1))
+    length = period.last - period.first
+    last = period.first - timedelta(days=1)
+    return Period.custom(last - length, last)
+
+
+def _months_before(first_of_month: date, months: int) -> date:
+    index = first_of_month.year * 12 + first_of_month.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)

@@ -9,6 +9,7 @@ the province's are every unit's; a department's, district's or commune's are tho
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,19 +35,37 @@ class UnitResult:
 
 
 def portal_indicators(connection: Connection, settings: IndicatorSettings, first: date, last: date,
-                      grain: str = "total") -> list[UnitResult]:
-    """Results for every unit and every ``grain`` period of Vietnam days ``first..last`` (inclusive)."""
+                      grain: str = "total", sector: str | None = None,
+                      units: Collection[str] | None = None) -> list[UnitResult]:
+    """Results for every unit and every ``grain`` period of Vietnam days ``first..last`` (inclusive).
+
+    ``sector`` restricts every figure to that sector's dossiers and procedures (its catalogue, its usage);
+    ``units`` computes those unit codes only, so that a page asking for a few units reads those units' rows
+    (and the province's sums, summed over every unit in SQL, if the province is among them).
+    """
     periods = split(first, last, grain)
-    sums = portal_queries.dossier_sums(connection, first, last, grain)
-    used = portal_queries.online_procedures_used(connection, first, last, grain)
-    catalogue = portal_queries.catalogue_counts(connection)
+    reporting = portal_queries.reporting_units(connection)
+    if units is None:
+        sums = portal_queries.dossier_sums(connection, first, last, grain, sector)
+        used = portal_queries.online_procedures_used(connection, first, last, grain, sector)
+    else:
+        reporting = [unit for unit in reporting if unit["code"] in units]
+        others = [u["code"] for u in reporting if u["level"] != "province"]
+        with_province = len(others) < len(reporting)
+        sums = portal_queries.dossier_sums(connection, first, last, grain, sector, others) if others else {}
+        if with_province:
+            sums.update(portal_queries.dossier_sums(connection, first, last, grain, sector, by_unit=False))
+        used = portal_queries.online_procedures_used(connection, first, last, grain, sector, others, bool(others),
+                                                     with_province)
+    catalogue = portal_queries.catalogue_counts(connection, sector)
     directions = {row["code"]: row["direction"] for row in queries.indicator_catalogue(connection)}
     totals = {key: DossierTotals.of(row) for key, row in sums.items()}
-    province = defaultdict(list)
-    for (_unit, bucket), part in totals.items():
-        province[bucket].append(part)
+    province = defaultdict(list)  # every unit's parts, or the one part summed in SQL under PROVINCE_WIDE
+    for (unit_code, bucket), part in totals.items():
+        if units is None or unit_code == portal_queries.PROVINCE_WIDE:
+            province[bucket].append(part)
     results = []
-    for unit in portal_queries.reporting_units(connection):
+    for unit in reporting:
         code, level = unit["code"], unit["level"]
         scope = {"province": "province", "department": code}.get(level, level)
         procedures, online = catalogue.get(scope, (0, 0))

@@ -69,17 +69,20 @@ def _month_range(month: date):
 
 
 def _rebuild_stats_months(connection: Connection, months: set[date]) -> None:
-    daily, monthly = schema.dossier_stats, schema.dossier_stats_monthly
+    """Both monthly rollups of the daily statistics: per unit, and per unit and sector."""
+    daily = schema.dossier_stats
     summed = (*DOSSIER_COUNTERS, "handling_days")
-    for month in sorted(months):
-        first, following = _month_range(month)
-        connection.execute(delete(monthly).where(monthly.c.month == month))
-        sums = (
-            select(literal(month, Date), daily.c.unit_code, *(func.sum(daily.c[name]) for name in summed))
-            .where(daily.c.day >= first, daily.c.day < following)
-            .group_by(daily.c.unit_code)
-        )
-        connection.execute(insert(monthly).from_select(["month", "unit_code", *summed], sums))
+    for monthly, keys in ((schema.dossier_stats_monthly, (daily.c.unit_code,)),
+                          (schema.dossier_stats_sector_monthly, (daily.c.unit_code, daily.c.sector_code))):
+        for month in sorted(months):
+            first, following = _month_range(month)
+            connection.execute(delete(monthly).where(monthly.c.month == month))
+            sums = (
+                select(literal(month, Date), *keys, *(func.sum(daily.c[name]) for name in summed))
+                .where(daily.c.day >= first, daily.c.day < following)
+                .group_by(*keys)
+            )
+            connection.execute(insert(monthly).from_select(["month", *(k.name for k in keys), *summed], sums))
 
 
 def _rebuild_usage_months(connection: Connection, months: set[date]) -> None:

@@ -368,6 +368,22 @@ dossier_stats_monthly = Table(
     comment="dossier_stats summed per unit and month, rebuilt for each month a write touches",
 )
 
+dossier_stats_sector_monthly = Table(
+    "dossier_stats_sector_monthly",
+    metadata,
+    Column("month", Date, primary_key=True, comment="first day of the Vietnam month"),
+    Column("unit_code", String(10), primary_key=True),
+    Column("sector_code", String(20), primary_key=True),
+    *(Column(name, Integer, nullable=False) for name in (
+        "received_online", "received_offline", "finished_early", "finished_on_time", "finished_late",
+        "pending_on_time", "pending_overdue")),
+    Column("handling_days", Float, nullable=False),
+    *(Column(name, Integer, nullable=False) for name in (
+        "with_fee", "paid_online", "digitised", "electronic_results", "rated_unsatisfied", "complaints")),
+    comment="dossier_stats summed per unit, sector and month (indicators of one sector), rebuilt like "
+    "dossier_stats_monthly",
+)
+
 procedure_usage = Table(
     "procedure_usage",
     metadata,

@@ -1,6 +1,6 @@
 """Indicators computed from the store (both backends), by unit and period, against hand-computed values."""
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 
 import pytest
@@ -70,6 +70,9 @@ def test_a_district_month_is_computed_from_its_own_dossiers(store):
         "electronic_result_rate": 14 / 18 * 100,
         "digitisation_rate": 75.0,  # 15 / 20
         "satisfaction_rate": 85.0,  # (20 - 2 late - 1 unsatisfied) / 20
+        "dossiers_received": 20,  # 10 + 10
+        "dossiers_received_online": 4,  # 4 + 0
+        "dossiers_received_offline": 16,  # 6 + 10
         "index_766_total": march.score.total,
     })
     assert march.gaps["dossier_on_time_rate"].gap == pytest.approx(-5.0)  # target 95
@@ -149,3 +152,80 @@ def test_the_monthly_rollups_agree_with_the_daily_rows_after_a_correction(store)
         for name in ("received_offline", "finished_early", "pending_on_time", "handling_days"):
             assert monthly[(unit, "2026-03")][name] == sum(row[name] for row in by_day)
     assert used_monthly == used_daily == {("689", "total"): 1, ("*", "total"): 1}
+
+
+def test_a_sector_counts_its_own_dossiers_and_catalogue_only(store):
+    with store.begin() as connection:
+        store_dossier_stats(connection, [stats(date(2026, 3, 2), "689", "LV02", 2, 3, 0, 5, 0, 0, 0, 10, 0, 0, 0,
+                                               5, 0, 0)], source="portal")
+        store_procedure_usage(connection, [ProcedureUsage(date(2026, 3, 2), "689", "P5", 1)])
+    with store.connect() as connection:
+        found = portal_indicators(connection, IndicatorSettings(), date(2026, 3, 1), date(2026, 3, 31),
+                                  sector="LV01")
+        everything = portal_indicators(connection, IndicatorSettings(), date(2026, 3, 1), date(2026, 3, 31))
+    by_unit = {r.unit_code: r for r in found}
+    assert by_unit["689"].totals.received == 20  # the 5 LV02 dossiers are not in LV01
+    assert {r.unit_code: r for r in everything}["689"].totals.received == 25
+    assert by_unit["689"].values["online_service_coverage"] == pytest.approx(50.0)  # P1 of P1, P5 (both LV01)
+    assert by_unit["70"].totals.received == 20  # province, LV01 only: 689's two LV01 days
+    assert by_unit["70"].values["online_service_coverage"] == pytest.approx(200 / 3)  # P1, P2 of P1, P2, P5
+    assert by_unit["70"].values["online_services_with_dossiers"] == pytest.approx(50.0)  # P1 of P1, P2
+    assert by_unit["SXD"].values["dossiers_received"] is None  # its LV03 dossiers are another sector
+
+
+def test_asking_for_some_units_computes_those_alone_with_the_same_figures(store):
+    with store.connect() as connection:
+        some = portal_indicators(connection, IndicatorSettings(), date(2026, 2, 1), date(2026, 4, 30), "month",
+                                 units={"689"})
+        province = portal_indicators(connection, IndicatorSettings(), date(2026, 2, 1), date(2026, 4, 30), "month",
+                                     units={"70"})
+    every = results(store)
+    assert {r.unit_code for r in some} == {"689"} and len(some) == 3
+    assert all(r.values == every[(r.unit_code, r.period.key)].values for r in some)
+    assert [r.totals.received for r in province] == [0, 25, 2]  # February, March, April: every unit's
+
+
+def test_a_range_off_month_edges_reads_its_whole_months_from_the_rollups_and_the_days_around(store):
+    from ioc.store.portal_queries import month_parts
+
+    assert month_parts(date(2026, 2, 20), date(2026, 4, 1), "total") == [
+        (True, date(2026, 3, 1), date(2026, 3, 31)), (False, date(2026, 2, 20), date(2026, 2, 28)),
+        (False, date(2026, 4, 1), date(2026, 4, 1))]
+    assert month_parts(date(2026, 3, 3), date(2026, 4, 1), "total") == [(False, date(2026, 3, 3), date(2026, 4, 1))]
+    assert month_parts(date(2026, 3, 1), date(2026, 3, 31), "day") == [(False, date(2026, 3, 1), date(2026, 3, 31))]
+    with store.begin() as connection:  # the same procedure used again on an edge day is still one procedure
+        store_procedure_usage(connection, [ProcedureUsage(date(2026, 4, 1), "689", "P1", 1)])
+    custom = results(store, date(2026, 2, 20), date(2026, 4, 1), "total")
+    assert custom[("689", "total")].totals.received == 22  # 20 in March + 2 on 1 April
+    assert custom[("689", "total")].values["online_services_with_dossiers"] == 100.0  # P1 of P1, counted once
+    assert custom[("70", "total")].totals.received == 27
+    assert custom[("70", "total")].values["online_services_with_dossiers"] == 50.0  # P1 of P1, P2
+    monthly = results(store, date(2026, 2, 20), date(2026, 4, 1), "month")
+    assert [monthly[("689", key)].totals.received for key in ("2026-02", "2026-03", "2026-04")] == [0, 20, 2]
+
+
+def test_the_sector_rollup_migration_fills_from_the_days_already_stored(store_url, settings):
+    from sqlalchemy import insert, select
+
+    from ioc.reference import load_reference_data
+    from ioc.store import schema
+    from ioc.store.engine import open_engine
+    from ioc.store.migrate import upgrade
+
+    engine = open_engine(store_url)
+    upgrade(engine, "0004_alerts")
+    load_reference_data(engine, settings)
+    with engine.begin() as connection:  # rows as a release without the sector rollup stored them
+        connection.execute(insert(schema.portal_sectors), [{"code": s.code, "name": s.name,
+                                                             "department_code": s.department_code} for s in SECTORS])
+        for row in (*ROWS[:3], replace(ROWS[0], day=date(2026, 3, 4))):
+            connection.execute(insert(schema.dossier_stats).values(**asdict(row), source="portal"))
+    upgrade(engine)
+    rollup = schema.dossier_stats_sector_monthly
+    with engine.connect() as connection:
+        rows = connection.execute(select(rollup.c.month, rollup.c.unit_code, rollup.c.sector_code,
+                                         rollup.c.received_offline, rollup.c.handling_days)
+                                  .order_by(rollup.c.month, rollup.c.unit_code)).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [(date(2026, 3, 1), "689", "LV01", 22, 110.0),  # 6 + 10 + 6; 40 + 30 + 40
+                                            (date(2026, 3, 1), "SXD", "LV03", 5, 10.0)]

@@ -26,6 +26,9 @@ def test_each_dossier_indicator_follows_its_formula():
         "electronic_result_rate": 60.0,  # 51 / 85 finished
         "digitisation_rate": 60.0,  # 60 / 100
         "satisfaction_rate": 82.0,  # (100 - 15 late - 1 complaint - 2 unsatisfied) / 100
+        "dossiers_received": 100,  # 30 online + 70 in person
+        "dossiers_received_online": 30,
+        "dossiers_received_offline": 70,
     })
 
 
@@ -101,3 +104,30 @@ def test_periods_split_a_range_and_name_their_buckets():
     assert split(date(2025, 1, 1), date(2026, 6, 30), "year")[1] == Period(date(2026, 1, 1), date(2026, 6, 30), "year")
     with pytest.raises(ValueError, match="cannot end"):
         Period.custom(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_presets_are_periods_as_of_a_vietnam_day():
+    from ioc.indicators.periods import preset
+
+    today = date(2026, 12, 2)
+    assert preset("this_month", today) == Period.custom(date(2026, 12, 1), date(2026, 12, 2))
+    assert preset("last_month", today) == Period.custom(date(2026, 11, 1), date(2026, 11, 30))
+    assert preset("this_quarter", today) == Period.custom(date(2026, 10, 1), date(2026, 12, 2))
+    assert preset("this_year", today) == Period.custom(date(2026, 1, 1), date(2026, 12, 2))
+    assert preset("last_12_months", today) == Period.custom(date(2025, 12, 1), date(2026, 11, 30))
+    assert preset("last_month", date(2026, 1, 15)) == Period.custom(date(2025, 12, 1), date(2025, 12, 31))
+    with pytest.raises(ValueError, match="unknown period preset 'yesterday'"):
+        preset("yesterday", today)
+
+
+def test_the_previous_period_has_the_same_length_in_months_or_days():
+    from ioc.indicators.periods import previous
+
+    assert previous(Period.custom(date(2026, 3, 1), date(2026, 3, 31))) == Period.custom(date(2026, 2, 1),
+                                                                                       date(2026, 2, 28))
+    assert previous(Period.custom(date(2025, 12, 1), date(2026, 11, 30))) == Period.custom(date(2024, 12, 1),
+                                                                                         date(2025, 11, 30))
+    assert previous(Period.custom(date(2026, 12, 1), date(2026, 12, 2))) == Period.custom(date(2026, 11, 29),
+                                                                                        date(2026, 11, 30))
+    assert previous(Period.custom(date(2026, 3, 5), date(2026, 3, 5))) == Period.custom(date(2026, 3, 4),
+                                                                                      date(2026, 3, 4))
