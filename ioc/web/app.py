@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from ioc.alerts import api as alerts_api
 from ioc.auth import web as auth
 from ioc.config import Settings
+from ioc.feedback import api as feedback_api
 from ioc.i18n import text
 from ioc.web import language
 from ioc.web.context import AppContext, install
@@ -37,6 +38,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     app.server.register_blueprint(language.blueprint)
     auth.install(app, settings)  # every page, callback and API route is checked from here on
     app.server.register_blueprint(alerts_api.blueprint)
+    feedback_api.install(app.server, settings)
     for page in PAGES:
         page.register()
     _give_callbacks(app)
