@@ -13,10 +13,10 @@ from ioc.feedback import api as feedback_api
 from ioc.i18n import text
 from ioc.web import language
 from ioc.web.context import AppContext, install
-from layouts import admin, alerts, overview, shell
+from layouts import admin, alerts, feedback, overview, shell
 
 ASSETS = Path(__file__).with_name("assets")
-PAGES = (overview, alerts, admin)
+PAGES = (overview, alerts, feedback, admin)
 _PAGE_CALLBACKS: tuple[dict, list] = ({}, [])
 """Callbacks the page modules declared with ``dash.callback``, kept for every app (see ``_give_callbacks``)."""
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     auth.install(app, settings)  # every page, callback and API route is checked from here on
     app.server.register_blueprint(alerts_api.blueprint)
     feedback_api.install(app.server, settings)
+    app.server.register_blueprint(feedback.blueprint)
     for page in PAGES:
         page.register()
     _give_callbacks(app)
