@@ -379,6 +379,29 @@ def import_portal(ctx: click.Context, file: Path) -> None:
     click.echo(f"{file}: {rows} rows imported")
 
 
+@import_.command("feedback")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_feedback(ctx: click.Context, file: Path) -> None:
+    """Import a feedback export FILE (CSV or XLSX, docs/feedback.md#import); a file with any error imports nothing."""
+    from rich.progress import Progress
+
+    from ioc.feedback.importer import FeedbackImportError, import_feedback_file
+
+    settings = _settings(ctx)
+    engine = _prepare_store(settings)
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"Checking {file.name}", total=None)
+        try:
+            new, known = import_feedback_file(
+                engine, settings, file, f"import:{file.name}"[:100],
+                progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except FeedbackImportError as exc:
+            progress.stop()
+            _refuse(str(exc))
+    click.echo(f"{file}: {new} reports imported, {known} already there")
+
+
 # --- Alerts (docs/alerts.md) ---------------------------------------------------------------------------------
 
 @main.group()

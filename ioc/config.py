@@ -245,6 +245,22 @@ DEFAULT_FEEDBACK_CATEGORIES = [
 """(code, Vietnamese name, English name, deadline in working days): Hue-S-like fields of field reports."""
 
 
+DEFAULT_FEEDBACK_IMPORT_COLUMNS = {
+    "Mã phản ánh": "channel_ref",
+    "Kênh": "channel",
+    "Lĩnh vực": "category",
+    "Tiêu đề": "title",
+    "Nội dung": "description",
+    "Thời điểm tiếp nhận": "received_at",
+    "Mã đơn vị": "unit_code",
+    "Kinh độ": "lon",
+    "Vĩ độ": "lat",
+    "Họ tên": "reporter_name",
+    "Điện thoại": "reporter_phone",
+    "Email": "reporter_email",
+}
+
+
 class FeedbackCategory(Section):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="Stable code, used by the API and imports.")
     name_vi: str = Field(min_length=1, description="Vietnamese name, shown first.")
@@ -261,6 +277,10 @@ class FeedbackSettings(Section):
     working_day_end: time = Field(
         time(17, 0), description="End of office hours (Vietnam time): a report received later counts from the "
         "next working day.")
+    import_columns: dict[str, str] = Field(
+        dict(DEFAULT_FEEDBACK_IMPORT_COLUMNS),
+        description="Column header of a feedback export (ioc import feedback) -> field of a report "
+        "(docs/feedback.md#import); headers match ignoring case and surrounding spaces.")
     unsatisfied_rating: Annotated[int, Field(ge=1, le=5)] = Field(
         2, description="Ratings (1-5) at or below this count as unsatisfied in the satisfaction rate.")
 
