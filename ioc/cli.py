@@ -119,6 +119,7 @@ def serve(ctx: click.Context) -> None:
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Everything in one process on embedded defaults: store, MQTT broker, collectors, simulators, web."""
+    from collectors.feedback_simulator import FeedbackSimulator
     from collectors.portal_simulator import demo_simulator
     from collectors.sensor_simulator import SensorSimulator
     from ioc.alerts.service import AlertService
@@ -137,6 +138,7 @@ def demo(ctx: click.Context) -> None:
         *([portal] if portal else []),
         CollectorService(settings, Secrets(), engine),
         AlertService(settings, engine),
+        FeedbackSimulator(settings, engine, f"http://{settings.web.host}:{settings.web.port}"),
     ]
     run_services(services, foreground=lambda: serve_forever(settings, engine))
 
