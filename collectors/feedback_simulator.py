@@ -150,7 +150,7 @@ class FeedbackSimulator:
                     moment = at
                     while (step := self.next_step(row["status"])) is not None:
                         moment += timedelta(hours=self.rng.expovariate(1 / 30))
-                        if moment >= now or self.rng.random() < day / 400:
+                        if moment >= now or self.rng.random() < 0.02:
                             break  # recent reports are still open, and now and then one lingers
                         row = handling.transition(connection, row["id"], step, "operator", moment)
         return written
