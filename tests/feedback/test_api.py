@@ -213,3 +213,13 @@ def test_the_openapi_document_is_served_to_key_holders(api):
     schema_ = document["components"]["schemas"]["ReportIn"]
     assert schema_["properties"]["category"]["enum"][:2] == ["roads", "environment"]
     assert len(schema_["properties"]["unit_code"]["enum"]) == 123
+
+
+def test_the_same_report_sent_many_times_at_once_is_stored_once(api, site):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _n: api.post("/feedback", report()), range(8)))
+    assert sorted(answer.status_code for answer in answers) == [200] * 7 + [201]
+    assert len({answer.json()["tracking_code"] for answer in answers}) == 1
+    assert count(site.engine, schema.feedback) == 1 and count(site.engine, schema.feedback_events) == 1
