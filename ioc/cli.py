@@ -364,21 +364,28 @@ def import_() -> None:
 @click.pass_context
 def import_portal(ctx: click.Context, file: Path) -> None:
     """Import a portal statistics report FILE (CSV or XLSX); a file with any error imports nothing."""
-    from rich.progress import Progress
-
-    from ioc.portal_import import PortalImportError, import_portal_file
+    from ioc.portal_import import import_portal_file
 
     settings = _settings(ctx)
     engine = _prepare_store(settings)
+    rows = _checked_import(file, lambda progress: import_portal_file(engine, file, settings.portal_import.columns,
+                                                                     progress=progress))
+    click.echo(f"{file}: {rows} rows imported")
+
+
+def _checked_import(file: Path, run):
+    """Run an import with a progress bar of the rows checked; a file with errors is refused with them all."""
+    from rich.progress import Progress
+
+    from ioc.portal_import import ImportFileError
+
     with Progress(transient=True) as progress:
         task = progress.add_task(f"Checking {file.name}", total=None)
         try:
-            rows = import_portal_file(engine, file, settings.portal_import.columns,
-                                      progress=lambda done, total: progress.update(task, completed=done, total=total))
-        except PortalImportError as exc:
+            return run(lambda done, total: progress.update(task, completed=done, total=total))
+        except ImportFileError as exc:
             progress.stop()
             _refuse(str(exc))
-    click.echo(f"{file}: {rows} rows imported")
 
 
 @import_.command("feedback")
@@ -386,21 +393,12 @@ def import_portal(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def import_feedback(ctx: click.Context, file: Path) -> None:
     """Import a feedback export FILE (CSV or XLSX, docs/feedback.md#import); a file with any error imports nothing."""
-    from rich.progress import Progress
-
-    from ioc.feedback.importer import FeedbackImportError, import_feedback_file
+    from ioc.feedback.importer import import_feedback_file
 
     settings = _settings(ctx)
     engine = _prepare_store(settings)
-    with Progress(transient=True) as progress:
-        task = progress.add_task(f"Checking {file.name}", total=None)
-        try:
-            new, known = import_feedback_file(
-                engine, settings, file, f"import:{file.name}"[:100],
-                progress=lambda done, total: progress.update(task, completed=done, total=total))
-        except FeedbackImportError as exc:
-            progress.stop()
-            _refuse(str(exc))
+    new, known = _checked_import(file, lambda progress: import_feedback_file(
+        engine, settings, file, f"import:{file.name}"[:100], progress=progress))
     click.echo(f"{file}: {new} reports imported, {known} already there")
 
 
