@@ -2,8 +2,9 @@
 
 On start it writes a backlog of the last ``history_days`` days through the same handling code the API uses
 (with the simulated times, so the pages have realistic deadlines and handling times at once), then posts new
-reports through the real HTTP API with its own API key, at a modest rate, and moves some open reports one
-workflow step at a time. Vietnamese text throughout; a seeded random source makes a run repeatable.
+reports through the real HTTP API with its own API key, at a modest rate, and moves the reports it posted
+through the workflow, one step at a time, through the same API. Vietnamese text throughout; a seeded random
+source makes a run repeatable.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class FeedbackSimulator:
         self.interval_seconds = interval_seconds
         self.rng = random.Random(seed)
         self.posted = 0
+        self._open: dict[str, str] = {}
+        """Tracking code -> status of the reports this run posted and has not finished with."""
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -156,12 +159,20 @@ class FeedbackSimulator:
         return written
 
     def post_one(self, client: httpx.Client) -> None:
+        """Post one new report, and take the next workflow step on one report posted earlier."""
         response = client.post("/feedback", json=self.body())
         response.raise_for_status()
         self.posted += 1
-        code = response.json()["tracking_code"]
-        if self.rng.random() < 0.5:
-            client.post(f"/feedback/{code}/transitions", json={"to": "accepted"})
+        self._open[response.json()["tracking_code"]] = "received"
+        code = self.rng.choice(list(self._open))
+        step = self.next_step(self._open[code])
+        if step is None:
+            del self._open[code]
+            return
+        body = {name: value for name, value in vars(step).items() if value is not None}
+        answer = client.post(f"/feedback/{code}/transitions", json=body)
+        answer.raise_for_status()
+        self._open[code] = answer.json()["status"]
 
     def _run(self) -> None:
         headers = {"Authorization": f"Bearer {self.key}"}

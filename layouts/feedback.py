@@ -18,11 +18,13 @@ import dash
 import flask
 from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
+from pydantic import ValidationError
 
 from ioc.auth.guard import current_principal
 from ioc.auth.permissions import EXPORT, HANDLE_FEEDBACK, VIEW, requires
 from ioc.feedback import handling
 from ioc.feedback.masking import masked
+from ioc.feedback.models import DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, Reporter
 from ioc.feedback.workflow import CHANNELS, NEXT, STATUSES, Change, TransitionError
 from ioc.i18n import moment, number, percent, text
 from ioc.indicators.feedback_report import feedback_report
@@ -162,10 +164,15 @@ def take_call(_clicks, reference, _fields):
     if not (settings.feedback.category(values.get("category") or "") and values.get("title")
             and values.get("description")):
         return dash.no_update, text("feedback.hotline.missing", language)
+    try:
+        reporter = Reporter(name=values.get("name"), phone=values.get("phone"))
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        return dash.no_update, text("feedback.refused", language, reason=f"{error['loc'][0]}: {error['msg']}")
     report = handling.NewReport(
-        channel="hotline", channel_ref=reference, category=values["category"], title=values["title"][:300],
-        description=values["description"][:5000], unit_code=values.get("unit_code"),
-        reporter_name=values.get("name"), reporter_phone=values.get("phone"))
+        channel="hotline", channel_ref=reference, category=values["category"],
+        title=values["title"][:TITLE_MAX_CHARS], description=values["description"][:DESCRIPTION_MAX_CHARS],
+        unit_code=values.get("unit_code"), reporter_name=reporter.name, reporter_phone=reporter.phone)
     with current().engine.begin() as connection:
         row, _created = handling.submit(connection, settings.feedback,
                                         flask.current_app.extensions["ioc_feedback_api"].locator, report,

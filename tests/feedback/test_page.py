@@ -93,3 +93,37 @@ def test_in_a_browser_a_script_title_is_literal_text_and_an_operator_accepts_the
     page.locator(".ioc-feedback-log").get_by_text("operator").wait_for(timeout=WAIT_MS)
     assert reports(site.engine)[0]["status"] == "accepted"
     assert dialogs == [] and page.console_errors == [] and page.outside_requests == []
+
+
+def hotline_body(reference: str, **fields) -> dict:
+    """What Dash posts when an operator presses "Ghi nhận" in the hotline form."""
+    button = {"name": "hotline", "type": "feedback-action"}
+    values = {"category": "utilities", "title": "Mất điện khu phố 3", "description": "Người gọi báo mất điện từ sáng.",
+              "unit_code": "689", "name": "Lê Thị Hoa", "phone": "0271 3879 123", **fields}
+    return {
+        "output": "..feedback-hotline-ref.data...feedback-hotline-message.children..",
+        "outputs": [{"id": "feedback-hotline-ref", "property": "data"},
+                    {"id": "feedback-hotline-message", "property": "children"}],
+        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+        "state": [{"id": "feedback-hotline-ref", "property": "data", "value": reference},
+                  [{"id": {"name": name, "type": "feedback-hotline"}, "property": "value", "value": value}
+                   for name, value in values.items()]],
+    }
+
+
+def test_a_hotline_call_is_recorded_once_even_if_the_button_is_pressed_twice(site, accounts):
+    operator = sign_in(site.url, "operator", accounts["operator"])
+    viewer = sign_in(site.url, "viewer", accounts["viewer"])
+    assert post(site, viewer, hotline_body("form-1")).status_code == 403
+    bad = post(site, operator, hotline_body("form-1", phone="gọi lại sau"))
+    assert bad.json()["response"]["feedback-hotline-message"]["children"].startswith(
+        "Không thực hiện được: phone: String should match pattern")
+    assert reports(site.engine) == []
+    answers = [post(site, operator, hotline_body("form-1")) for _ in range(2)]
+    [stored] = reports(site.engine)
+    assert (stored["channel"], stored["channel_ref"], stored["submitted_by"], stored["reporter_phone"]) == (
+        "hotline", "form-1", "operator", "0271 3879 123")
+    for answer in answers:
+        message = answer.json()["response"]["feedback-hotline-message"]["children"]
+        assert message == f"Đã ghi nhận, mã tra cứu {stored['tracking_code']}."
