@@ -1,10 +1,15 @@
 """`ioc import feedback FILE`: CSV and XLSX exports, the portal import's error and idempotency rules."""
 
+import csv
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from ioc.cli import main
@@ -78,3 +83,24 @@ def test_the_command_imports_and_reports_errors(settings, tmp_path):
     path.write_text("Kênh,Tiêu đề\nzalo,x\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["-c", config, "import", "feedback", str(path)])
     assert result.exit_code == 1 and "row 1, column 'Mã phản ánh': column missing" in result.output
+
+
+TEXT = st.characters(exclude_characters="\x00", exclude_categories=["Cs"])
+"""Any character a UTF-8 CSV can hold."""
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.one_of(st.text(TEXT, max_size=30), st.integers().map(str), st.floats().map(str),
+                                st.just("")),
+                      min_size=len(HEADERS), max_size=len(HEADERS)))
+def test_any_cells_give_row_errors_or_a_report_never_a_crash(sqlite_engine, settings, tmp_path, cells):
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADERS, cells])
+    path = tmp_path / "random.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    try:
+        new, known = import_feedback_file(sqlite_engine, settings, path, "import:test")
+    except FeedbackImportError as exc:
+        assert exc.errors and all(error.row in (0, 1, 2) for error in exc.errors)
+    else:
+        assert new + known <= 1
