@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
 from ioc.feedback.workflow import OPEN_STATUSES
 from ioc.store import schema
@@ -71,7 +71,8 @@ def events(connection: Connection, report_id: int) -> list[dict]:
 def inbox(connection: Connection, now: datetime, status: str | None = None, category: str | None = None,
           channel: str | None = None, unit_code: str | None = None, overdue: bool = False,
           limit: int = 200) -> list[dict]:
-    """The staff inbox: reports matching the filters, with an ``overdue`` flag, oldest due first."""
+    """The staff inbox: reports matching the filters, with an ``overdue`` flag; open reports first, soonest due
+    first, then the finished ones, newest first."""
     f = schema.feedback
     query = select(f, _overdue(f, now).label("overdue"))
     if status:
@@ -84,7 +85,9 @@ def inbox(connection: Connection, now: datetime, status: str | None = None, cate
         query = query.where(f.c.unit_code == unit_code)
     if overdue:
         query = query.where(_overdue(f, now))
-    query = query.order_by(f.c.due_at.is_(None), f.c.due_at, f.c.id).limit(limit)
+    finished = case((f.c.status.in_(OPEN_STATUSES), 0), else_=1)
+    due_first = case((f.c.status.in_(OPEN_STATUSES), f.c.due_at))
+    query = query.order_by(finished, due_first, f.c.received_at.desc(), f.c.id.desc()).limit(limit)
     return [{**row, "overdue": bool(row["overdue"])} for row in connection.execute(query).mappings()]
 
 
