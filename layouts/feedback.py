@@ -28,7 +28,7 @@ from ioc.feedback.models import DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, Reporter
 from ioc.feedback.workflow import CHANNELS, NEXT, STATUSES, Change, TransitionError
 from ioc.i18n import moment, number, percent, text
 from ioc.indicators.feedback_report import feedback_report
-from ioc.store import feedback_queries
+from ioc.store import feedback_queries, queries
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
 
@@ -36,8 +36,6 @@ PATH = "/feedback"
 PERMISSION = VIEW
 EXPORT_PATH = "/feedback/export.csv"
 PERIOD_DAYS = 30
-FIELDS = ("to", "note", "reason", "agency", "reply", "rating")
-HOTLINE_FIELDS = ("category", "title", "description", "unit_code", "name", "phone")
 
 TABLE, DETAIL, SELECTED, CHANGED, MESSAGE, HOTLINE_REF, HOTLINE_MESSAGE = (
     "feedback-table", "feedback-detail", "feedback-selected", "feedback-changed", "feedback-message",
@@ -61,12 +59,12 @@ def open_button(report_id: int) -> dict:
 
 
 def field(name: str) -> dict:
-    """An input of the action panel: one of ``FIELDS``."""
+    """An input of the action panel: to, note, reason, agency, reply or rating."""
     return {"type": "feedback-field", "name": name}
 
 
 def hotline_field(name: str) -> dict:
-    """An input of the hotline form: one of ``HOTLINE_FIELDS``."""
+    """An input of the hotline form: category, title, description, unit_code, name or phone."""
     return {"type": "feedback-hotline", "name": name}
 
 
@@ -224,13 +222,17 @@ def _indicators(language: str) -> list:
                       for key, value in stats], className="ioc-stats")]
 
 
+def _unit_names(connection) -> dict[str, str]:
+    return {unit["code"]: unit["name"] for unit in queries.units(connection)}
+
+
 def _category_names(language: str) -> dict[str, str]:
     return {c.code: (c.name_en if language == "en" else c.name_vi) for c in current().settings.feedback.categories}
 
 
 def _filters(language: str) -> list:
     with current().engine.connect() as connection:
-        units = feedback_queries.unit_names(connection)
+        units = _unit_names(connection)
     options = {
         "status": [(value, text(f"feedback.status.{value}", language)) for value in STATUSES],
         "category": list(_category_names(language).items()),
@@ -255,7 +257,7 @@ def _inbox(language: str, filters: dict, handler: bool) -> list:
         rows = feedback_queries.inbox(connection, now, status=filters.get("status"),
                                       category=filters.get("category"), channel=filters.get("channel"),
                                       unit_code=filters.get("unit"), overdue=bool(filters.get("overdue")))
-        units = feedback_queries.unit_names(connection)
+        units = _unit_names(connection)
     if not rows:
         return [html.P(text("feedback.none", language))]
     categories = _category_names(language)
@@ -341,7 +343,7 @@ def _controls(language: str) -> list:
 
 def _hotline(language: str) -> list:
     with current().engine.connect() as connection:
-        units = feedback_queries.unit_names(connection)
+        units = _unit_names(connection)
 
     def labelled(key: str, control) -> html.Label:
         return html.Label([text(key, language), control], className="ioc-filter")

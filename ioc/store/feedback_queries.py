@@ -7,7 +7,6 @@ on one report at once cannot both succeed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
@@ -164,11 +163,3 @@ def overdue_at(connection: Connection, moment: datetime) -> int:
     query = select(func.count()).select_from(f).where(
         f.c.received_at < moment, f.c.due_at < moment, finished_later, closed_later, f.c.status != "rejected")
     return connection.execute(query).scalar_one()
-
-
-def unit_names(connection: Connection, codes: Iterable[str] | None = None) -> dict[str, str]:
-    u = schema.units
-    query = select(u.c.code, u.c.name)
-    if codes is not None:
-        query = query.where(u.c.code.in_(list(codes)))
-    return dict(connection.execute(query).all())
