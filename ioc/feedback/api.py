@@ -67,13 +67,12 @@ class Refused(Exception):
 
 @blueprint.errorhandler(Refused)
 def _refused(refusal: Refused):
+    message = "; ".join(f"{item['field']}: {item['message']}" for item in refusal.fields)
     if refusal.keep:
-        detail = "; ".join(f"{item['field']}: {item['message']}" for item in refusal.fields)
         raw = flask.request.get_data(cache=True)[:MAX_BODY_BYTES]
         with current().engine.begin() as connection:
             reject_input(connection, RejectedInput(REJECTED_SOURCE, refusal.reason,
-                                                   f"{flask.g.principal.actor}: {detail}", raw))
-    message = "; ".join(f"{item['field']}: {item['message']}" for item in refusal.fields)
+                                                   f"{flask.g.principal.actor}: {message}", raw))
     return flask.jsonify(error=message, fields=refusal.fields), refusal.status
 
 

@@ -99,7 +99,8 @@ def _unused_code(connection: Connection) -> str:
 
 def transition(connection: Connection, report_id: int, change: Change, actor: str, now: datetime) -> dict:
     """Take one workflow step on the report; returns the updated row. Raises TransitionError (nothing changes)
-    when the step is not allowed, lacks what it needs, or someone else moved the report first."""
+    when the step is not allowed, lacks what it needs, or someone else moved the report first. The event's note
+    is the step's note, else the rejection reason or the agency assigned, so the history reads on its own."""
     current = q.report(connection, report_id)
     if current is None:
         raise TransitionError("report", "no such report", 404)
