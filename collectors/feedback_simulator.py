@@ -1,6 +1,6 @@
 """Simulated citizens and agencies for the demo: field reports, hotline calls, web forms, Zalo and e-mail.
 
-On start it writes a backlog of the last ``history_days`` days through the same handling code the API uses
+First it writes a backlog of the last ``history_days`` days through the same handling code the API uses
 (with the simulated times, so the pages have realistic deadlines and handling times at once), then posts new
 reports through the real HTTP API with its own API key, at a modest rate, and moves the reports it posted
 through the workflow, one step at a time, through the same API. Vietnamese text throughout; a seeded random
@@ -71,8 +71,9 @@ class FeedbackSimulator:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """Make the key and return at once: the history is written in the simulator's thread, so the demo's
+        web server starts without waiting for it."""
         self.key = self._new_key()
-        self.write_history(utcnow())
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
@@ -175,6 +176,10 @@ class FeedbackSimulator:
         self._open[code] = answer.json()["status"]
 
     def _run(self) -> None:
+        try:
+            self.write_history(utcnow())
+        except Exception:  # noqa: BLE001 - a demo without history still runs; the error is logged
+            log.exception("feedback simulator: could not write the history")
         headers = {"Authorization": f"Bearer {self.key}"}
         with httpx.Client(base_url=self.base_url + "/api/v1", headers=headers, timeout=10) as client:
             while not self._stopping.wait(self.interval_seconds * self.rng.uniform(0.5, 1.5)):
