@@ -119,6 +119,7 @@ def serve(ctx: click.Context) -> None:
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Everything in one process on embedded defaults: store, MQTT broker, collectors, simulators, web."""
+    from collectors.feedback_simulator import FeedbackSimulator
     from collectors.portal_simulator import demo_simulator
     from collectors.sensor_simulator import SensorSimulator
     from ioc.alerts.service import AlertService
@@ -137,6 +138,7 @@ def demo(ctx: click.Context) -> None:
         *([portal] if portal else []),
         CollectorService(settings, Secrets(), engine),
         AlertService(settings, engine),
+        FeedbackSimulator(settings, engine, f"http://{settings.web.host}:{settings.web.port}"),
     ]
     run_services(services, foreground=lambda: serve_forever(settings, engine))
 
@@ -362,21 +364,42 @@ def import_() -> None:
 @click.pass_context
 def import_portal(ctx: click.Context, file: Path) -> None:
     """Import a portal statistics report FILE (CSV or XLSX); a file with any error imports nothing."""
-    from rich.progress import Progress
-
-    from ioc.portal_import import PortalImportError, import_portal_file
+    from ioc.portal_import import import_portal_file
 
     settings = _settings(ctx)
     engine = _prepare_store(settings)
+    rows = _checked_import(file, lambda progress: import_portal_file(engine, file, settings.portal_import.columns,
+                                                                     progress=progress))
+    click.echo(f"{file}: {rows} rows imported")
+
+
+def _checked_import(file: Path, run):
+    """Run an import with a progress bar of the rows checked; a file with errors is refused with them all."""
+    from rich.progress import Progress
+
+    from ioc.portal_import import ImportFileError
+
     with Progress(transient=True) as progress:
         task = progress.add_task(f"Checking {file.name}", total=None)
         try:
-            rows = import_portal_file(engine, file, settings.portal_import.columns,
-                                      progress=lambda done, total: progress.update(task, completed=done, total=total))
-        except PortalImportError as exc:
+            return run(lambda done, total: progress.update(task, completed=done, total=total))
+        except ImportFileError as exc:
             progress.stop()
             _refuse(str(exc))
-    click.echo(f"{file}: {rows} rows imported")
+
+
+@import_.command("feedback")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_feedback(ctx: click.Context, file: Path) -> None:
+    """Import a feedback export FILE (CSV or XLSX, docs/feedback.md#import); a file with any error imports nothing."""
+    from ioc.feedback.importer import import_feedback_file
+
+    settings = _settings(ctx)
+    engine = _prepare_store(settings)
+    new, known = _checked_import(file, lambda progress: import_feedback_file(
+        engine, settings, file, f"import:{file.name}"[:100], progress=progress))
+    click.echo(f"{file}: {new} reports imported, {known} already there")
 
 
 # --- Alerts (docs/alerts.md) ---------------------------------------------------------------------------------

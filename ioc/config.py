@@ -7,6 +7,7 @@ are never read from the file: they come from ``IOC_*`` environment variables (se
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -228,6 +229,73 @@ class PortalImportSettings(Section):
     )
 
 
+# --- Citizen feedback (docs/feedback.md) -----------------------------------------------------------------
+
+DEFAULT_FEEDBACK_CATEGORIES = [
+    ("roads", "Giao thông, đường sá", "Roads and traffic", 10),
+    ("environment", "Môi trường, vệ sinh", "Environment and sanitation", 7),
+    ("urban_order", "Trật tự đô thị, lấn chiếm vỉa hè", "Urban order and pavements", 7),
+    ("security", "An ninh, trật tự", "Security and public order", 5),
+    ("utilities", "Điện, nước, chiếu sáng", "Power, water and street lights", 5),
+    ("land", "Đất đai, xây dựng", "Land and construction", 15),
+    ("public_services", "Thủ tục hành chính, dịch vụ công", "Administrative procedures and public services", 10),
+    ("health_education", "Y tế, giáo dục", "Health and education", 10),
+    ("other", "Lĩnh vực khác", "Other", 10),
+]
+"""(code, Vietnamese name, English name, deadline in working days): Hue-S-like fields of field reports."""
+
+
+DEFAULT_FEEDBACK_IMPORT_COLUMNS = {
+    "Mã phản ánh": "channel_ref",
+    "Kênh": "channel",
+    "Lĩnh vực": "category",
+    "Tiêu đề": "title",
+    "Nội dung": "description",
+    "Thời điểm tiếp nhận": "received_at",
+    "Mã đơn vị": "unit_code",
+    "Kinh độ": "lon",
+    "Vĩ độ": "lat",
+    "Họ tên": "reporter_name",
+    "Điện thoại": "reporter_phone",
+    "Email": "reporter_email",
+}
+
+
+class FeedbackCategory(Section):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="Stable code, used by the API and imports.")
+    name_vi: str = Field(min_length=1, description="Vietnamese name, shown first.")
+    name_en: str = Field(min_length=1, description="English name.")
+    deadline_days: PositiveInt = Field(
+        description="Working days to answer a report (weekends and Vietnamese public holidays excluded).")
+
+
+class FeedbackSettings(Section):
+    categories: list[FeedbackCategory] = Field(
+        [FeedbackCategory(code=c, name_vi=vi, name_en=en, deadline_days=d) for c, vi, en, d in
+         DEFAULT_FEEDBACK_CATEGORIES],
+        min_length=1, description="Categories of citizen reports and their deadlines.")
+    working_day_end: time = Field(
+        time(17, 0), description="End of office hours (Vietnam time): a report received later counts from the "
+        "next working day.")
+    import_columns: dict[str, str] = Field(
+        dict(DEFAULT_FEEDBACK_IMPORT_COLUMNS),
+        description="Column header of a feedback export (ioc import feedback) -> field of a report "
+        "(docs/feedback.md#import); headers match ignoring case and surrounding spaces.")
+    unsatisfied_rating: Annotated[int, Field(ge=1, le=5)] = Field(
+        2, description="Ratings (1-5) at or below this count as unsatisfied in the satisfaction rate.")
+
+    @model_validator(mode="after")
+    def _codes_are_unique(self) -> FeedbackSettings:
+        codes = [category.code for category in self.categories]
+        doubles = sorted({code for code in codes if codes.count(code) > 1})
+        if doubles:
+            raise ValueError(f"category code used more than once: {', '.join(doubles)}")
+        return self
+
+    def category(self, code: str) -> FeedbackCategory | None:
+        return next((category for category in self.categories if category.code == code), None)
+
+
 class Settings(Section):
     province: ProvinceSettings = ProvinceSettings()
     store: StoreSettings = StoreSettings()
@@ -240,6 +308,7 @@ class Settings(Section):
     auth: AuthSettings = AuthSettings()
     indicators: IndicatorSettings = IndicatorSettings()
     portal_import: PortalImportSettings = PortalImportSettings()
+    feedback: FeedbackSettings = FeedbackSettings()
     base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file (set by the loader).")
 
     @model_validator(mode="after")

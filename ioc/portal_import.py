@@ -41,8 +41,8 @@ class RowError:
         return f"row {self.row}, column {self.column!r}: {self.reason}"
 
 
-class PortalImportError(Exception):
-    """The file was not imported; ``errors`` says where and why."""
+class ImportFileError(Exception):
+    """A report file was not imported; ``errors`` says where and why (the portal and feedback imports)."""
 
     def __init__(self, path: Path, errors: list[RowError]):
         self.errors = errors
@@ -51,12 +51,19 @@ class PortalImportError(Exception):
         super().__init__(f"{path}: {len(errors)} error(s), nothing imported\n{shown}{more}")
 
 
+class PortalImportError(ImportFileError):
+    """The portal report file was not imported."""
+
+
 def import_portal_file(engine: Engine, path: Path, columns: Mapping[str, str],
                        progress: Callable[[int, int], None] | None = None) -> int:
     """Check and store every row of ``path``; returns the number of rows. ``columns`` maps a header to a field
     (config ``portal_import.columns``); ``progress(done, total)`` is called as rows are checked."""
-    header, rows = read_table(path)
-    fields = _map_header(path, header, columns)
+    try:
+        header, rows = read_table(path)
+        fields = map_header(path, header, columns, REQUIRED_FIELDS)
+    except ImportFileError as exc:
+        raise PortalImportError(path, exc.errors) from None
     header_of = {field: name for field, name in zip(fields, header, strict=True) if field}
     with engine.connect() as connection:
         known_units = portal_queries.known_unit_codes(connection)
@@ -94,7 +101,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise PortalImportError(path, [RowError(0, "(file)", f"not a readable XLSX workbook: {exc}")]) from None
+        raise ImportFileError(path, [RowError(0, "(file)", f"not a readable XLSX workbook: {exc}")]) from None
     try:
         table = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     finally:
@@ -117,7 +124,7 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PortalImportError(path, [RowError(0, "(file)", f"not UTF-8 or UTF-16 text ({exc.reason} at byte "
+        raise ImportFileError(path, [RowError(0, "(file)", f"not UTF-8 or UTF-16 text ({exc.reason} at byte "
                                                              f"{exc.start})")]) from None
 
 
@@ -125,15 +132,16 @@ def _normal(header: str) -> str:
     return unicodedata.normalize("NFC", header).strip().casefold()
 
 
-def _map_header(path: Path, header: list[str], columns: Mapping[str, str]) -> list[str | None]:
-    """The field of each column (None for a column that is not used); every required field must be there."""
+def map_header(path: Path, header: list[str], columns: Mapping[str, str],
+               required: tuple[str, ...]) -> list[str | None]:
+    """The field of each column (None for a column that is not used); every ``required`` field must be there."""
     wanted = {_normal(name): field for name, field in columns.items()}
     fields = [wanted.get(_normal(name)) for name in header]
     by_field = {field: name for name, field in columns.items()}
     missing = [RowError(1, by_field.get(field, field), "column missing")
-               for field in REQUIRED_FIELDS if field not in fields]
+               for field in required if field not in fields]
     if missing:
-        raise PortalImportError(path, missing)
+        raise ImportFileError(path, missing)
     return fields
 
 

@@ -10,7 +10,7 @@ from ioc.i18n import LANGUAGES, text
 from ioc.web.context import current, current_language
 
 NAVIGATION = [("nav.overview", "/"), ("nav.analytics", "/analytics"), ("nav.alerts", "/alerts"),
-              ("nav.admin", "/admin")]
+              ("nav.feedback", "/feedback"), ("nav.admin", "/admin")]
 
 
 def shell() -> html.Div:

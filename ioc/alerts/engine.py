@@ -23,6 +23,7 @@ from ioc.alerts.conditions import Condition
 from ioc.config import Settings
 from ioc.i18n import number
 from ioc.store import alert_queries as q
+from ioc.store import feedback_queries
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,8 @@ def find_conditions(connection: Connection, settings: Settings, rule, now: datet
     if kind == "feedback_overdue":
         target = rule.unit or settings.province.code
         name = q.unit_names(connection).get(target, target)
-        return conditions.feedback_overdue(rule, q.overdue_feedback_count(connection, now, rule.unit), target, name)
+        return conditions.feedback_overdue(rule, feedback_queries.overdue_count(connection, now, rule.unit), target,
+                                            name)
     sensors = q.sensors(connection, rule.sensor, rule.kind)
     ids = [sensor["id"] for sensor in sensors]
     if kind == "missing_data":

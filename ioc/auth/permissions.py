@@ -24,7 +24,8 @@ PERMISSIONS = frozenset().union(*ROLES.values())
 KIOSK_ROLE = "viewer"
 
 SCOPES: dict[str, str] = {
-    "feedback:write": "post citizen feedback to the intake API",
+    "feedback:write": "post citizen feedback to the intake API and read a report's public status",
+    "feedback:handle": "move reports through the handling workflow (/api/v1/feedback/<code>/transitions)",
     "alerts:read": "read the active alerts as CAP 1.2 (/api/v1/alerts.cap)",
 }
 """What an API key may be issued for; machines never get a role."""

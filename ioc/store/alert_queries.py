@@ -1,4 +1,4 @@
-"""The alert engine's reads (sensor values, collector runs, indicators, overdue feedback) and the alerts'
+"""The alert engine's reads (sensor values, collector runs, indicators) and the alerts'
 own reads and writes: alerts, their event log, pending conditions and notification deliveries.
 
 Times are UTC. A state change of an alert is a conditional UPDATE (``change_alert``), so two operators acting
@@ -111,16 +111,6 @@ def latest_indicator_values(connection: Connection, indicator: str, unit_code: s
              .join(latest, and_(o.c.unit_code == latest.c.unit_code, o.c.ts == latest.c.ts))
              .where(o.c.indicator_code == indicator).order_by(o.c.unit_code, o.c.recorded_at))
     return {unit: value for unit, value in connection.execute(query)}  # one source per period: latest recorded wins
-
-
-def overdue_feedback_count(connection: Connection, now: datetime, unit_code: str | None = None) -> int:
-    """Reports past their due time and neither answered nor closed (of one unit, or all)."""
-    f = schema.feedback
-    query = select(func.count()).select_from(f).where(
-        f.c.due_at < now, f.c.answered_at.is_(None), f.c.closed_at.is_(None))
-    if unit_code is not None:
-        query = query.where(f.c.unit_code == unit_code)
-    return connection.execute(query).scalar_one()
 
 
 def unit_names(connection: Connection) -> dict[str, str]:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -160,8 +161,15 @@ feedback = Table(
     Column("due_at", UTCDateTime),
     Column("answered_at", UTCDateTime),
     Column("closed_at", UTCDateTime),
+    # from migration 0006_feedback (docs/feedback.md)
+    Column("attachments", JSON, comment="links to photos or files the channel holds"),
+    Column("outside_province", Boolean, nullable=False, server_default=false(),
+           comment="its coordinates lie outside the province: accepted, and marked"),
+    Column("reject_reason", Text, comment="why it was rejected; shown to the citizen"),
+    Column("submitted_by", String(100), comment="the API key, user or import that brought it in"),
     UniqueConstraint("channel", "channel_ref"),
     Index("ix_feedback_received_at", "received_at"),
+    Index("ix_feedback_status_due_at", "status", "due_at"),
 )
 
 feedback_events = Table(

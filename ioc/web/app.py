@@ -9,13 +9,14 @@ from sqlalchemy import Engine
 from ioc.alerts import api as alerts_api
 from ioc.auth import web as auth
 from ioc.config import Settings
+from ioc.feedback import api as feedback_api
 from ioc.i18n import text
 from ioc.web import csp, exports, language
 from ioc.web.context import AppContext, install
-from layouts import admin, alerts, analytics, overview, shell
+from layouts import admin, alerts, analytics, feedback, overview, shell
 
 ASSETS = Path(__file__).with_name("assets")
-PAGES = (overview, analytics, alerts, admin)
+PAGES = (overview, analytics, alerts, feedback, admin)
 _PAGE_CALLBACKS: tuple[dict, list] = ({}, [])
 """Callbacks the page modules declared with ``dash.callback``, kept for every app (see ``_give_callbacks``)."""
 
@@ -38,6 +39,8 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     auth.install(app, settings)  # every page, callback and API route is checked from here on
     app.server.register_blueprint(alerts_api.blueprint)
     app.server.register_blueprint(exports.blueprint)
+    feedback_api.install(app.server, settings)
+    app.server.register_blueprint(feedback.blueprint)
     for page in PAGES:
         page.register()
     _give_callbacks(app)
