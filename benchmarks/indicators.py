@@ -41,17 +41,19 @@ LAST_DAY = date(2026, 10, 31)
 FIRST_DAY = date(2024, 11, 1)  # 24 whole months
 
 
-def fill(engine, settings) -> tuple[int, int]:
-    model = model_for(settings, first_day=FIRST_DAY)
+def fill(engine, settings, first_day: date = FIRST_DAY, last_day: date = LAST_DAY) -> tuple[int, int]:
+    """The portal simulator's catalogue and history for Vietnam days ``first_day..last_day``; returns the
+    daily statistics and procedure-usage rows stored. The dashboard benchmark fills its year with this too."""
+    model = model_for(settings, first_day=first_day)
     sectors, procedures = model.catalogue
     stats_rows = usage_rows = 0
     with engine.begin() as connection:
         store_catalogue(connection, [parse_sector(s) for s in sectors], [parse_procedure(p) for p in procedures])
-    day = FIRST_DAY
-    while day <= LAST_DAY:
-        last = min(LAST_DAY, day + timedelta(days=30))
+    day = first_day
+    while day <= last_day:
+        last = min(last_day, day + timedelta(days=30))
         stats, usage = [], []
-        for day_stats, day_usage in model.history(day, last, LAST_DAY + timedelta(days=30)):
+        for day_stats, day_usage in model.history(day, last, last_day + timedelta(days=30)):
             stats += [parse_dossier_stats(item) for item in day_stats]
             usage += [parse_usage(item) for item in day_usage]
         with engine.begin() as connection:

@@ -11,8 +11,17 @@ def read_geojson(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def district_map(districts: dict, values: dict[str, float], value_label: str, height: int = 520) -> go.Figure:
-    """Districts coloured by ``values`` (keyed by GSO code), on a blank background fitted to the province."""
+DARK_BACKGROUND = "#0b1220"
+
+
+def district_map(districts: dict, values: dict[str, float], value_label: str, height: int = 520,
+                 tile_url: str | None = None, dark: bool = False, value_format: str = ",.0f",
+                 value_range: tuple[float, float] | None = None) -> go.Figure:
+    """Districts coloured by ``values`` (keyed by GSO code), fitted to the province.
+
+    The background is blank (or dark, for the wall) unless ``tile_url`` names a raster tile server the
+    province hosts itself ({z}/{x}/{y}); nothing is fetched from elsewhere.
+    """
     codes = [feature["properties"]["code"] for feature in districts["features"]]
     names = [feature["properties"]["full_name"] for feature in districts["features"]]
     figure = go.Figure(
@@ -22,22 +31,43 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
             locations=codes,
             z=[values.get(code) for code in codes],
             text=names,
-            hovertemplate="%{text}<br>" + value_label + ": %{z:,.0f}<extra></extra>",
-            colorscale="Blues",
-            marker_line_color="#334155",
-            marker_line_width=1,
+            hovertemplate="%{text}<br>" + value_label + ": %{z:" + value_format + "}<extra></extra>",
+            colorscale="Cividis" if dark else "Blues",  # Cividis reads the same to colour-blind viewers
+            marker_line_color="#e2e8f0" if dark else "#334155",
+            marker_line_width=1.5 if dark else 1,
             colorbar_title_text=value_label,
+            **({"zmin": value_range[0], "zmax": value_range[1]} if value_range else {}),
         )
     )
     lons, lats = zip(*_all_points(districts), strict=True)
+    style = _dark_style() if dark else "white-bg"
+    layers = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}] if tile_url else []
     figure.update_layout(
-        map_style="white-bg",
+        map_style=style,
+        map_layers=layers,
         map_center={"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2},
         map_zoom=_zoom_to_fit(max(lons) - min(lons), max(lats) - min(lats), height),
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,
     )
     return figure
+
+
+def add_sensors(figure: go.Figure, lons: list, lats: list, colours: list[str], hovertexts: list[str],
+                size: int = 16) -> go.Figure:
+    """Sensor positions as dots coloured by status. No text on the map itself (map text needs glyphs from a
+    server): the page shows a legend that names each colour and counts its sensors."""
+    figure.add_trace(go.Scattermap(
+        lon=lons, lat=lats, mode="markers", hovertext=hovertexts, hoverinfo="text",
+        marker={"size": size, "color": colours}, showlegend=False,
+    ))
+    return figure
+
+
+def _dark_style() -> dict:
+    """A map style of one dark background layer: no tiles, no glyphs, nothing to fetch."""
+    return {"version": 8, "sources": {}, "layers": [
+        {"id": "background", "type": "background", "paint": {"background-color": DARK_BACKGROUND}}]}
 
 
 def _zoom_to_fit(lon_span: float, lat_span: float, height_px: int, min_width_px: int = 700) -> float:

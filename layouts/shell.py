@@ -9,7 +9,8 @@ from ioc.auth.guard import current_principal, page_permission
 from ioc.i18n import LANGUAGES, text
 from ioc.web.context import current, current_language
 
-NAVIGATION = [("nav.overview", "/"), ("nav.alerts", "/alerts"), ("nav.admin", "/admin")]
+NAVIGATION = [("nav.overview", "/"), ("nav.wall", "/wall"), ("nav.sensors", "/sensors"), ("nav.alerts", "/alerts"),
+              ("nav.health", "/health"), ("nav.admin", "/admin")]
 
 
 def shell() -> html.Div:

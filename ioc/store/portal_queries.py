@@ -130,3 +130,8 @@ def online_procedures_used(connection: Connection, first: date, last: date, grai
     province = select(bucket, distinct).select_from(source).where(in_range).group_by(bucket)
     used.update({(PROVINCE_WIDE, key): n for key, n in connection.execute(province)})
     return used
+
+
+def latest_day(connection: Connection) -> date | None:
+    """The newest Vietnam day with dossier statistics (None before the first)."""
+    return connection.execute(select(func.max(schema.dossier_stats.c.day))).scalar_one()

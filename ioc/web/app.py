@@ -12,10 +12,10 @@ from ioc.config import Settings
 from ioc.i18n import text
 from ioc.web import language
 from ioc.web.context import AppContext, install
-from layouts import admin, alerts, overview, shell
+from layouts import admin, alerts, health, overview, sensors, shell, wall
 
 ASSETS = Path(__file__).with_name("assets")
-PAGES = (overview, alerts, admin)
+PAGES = (overview, wall, sensors, alerts, health, admin)
 _PAGE_CALLBACKS: tuple[dict, list] = ({}, [])
 """Callbacks the page modules declared with ``dash.callback``, kept for every app (see ``_give_callbacks``)."""
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     app.server.register_blueprint(language.blueprint)
     auth.install(app, settings)  # every page, callback and API route is checked from here on
     app.server.register_blueprint(alerts_api.blueprint)
+    app.server.register_blueprint(health.blueprint)
     for page in PAGES:
         page.register()
     _give_callbacks(app)

@@ -1,0 +1,225 @@
+"""The wall display (/wall): a dark, scroll-free screen for the operations room, seen from across the room.
+
+It shows the online-service indicators against their targets, the districts and sensors on a map, the active
+alerts, today's citizen feedback and how fresh the data is. It refreshes every ``web.refresh_seconds`` and
+rotates through the scenes of ``web.wall.scenes``. Each refresh replaces the panels' children and patches the
+map's values in place (the map's shapes are sent once, with the page), so a display left on for days holds
+the same number of nodes and the same figure size. A kiosk (viewer) may see it.
+"""
+
+from datetime import timedelta
+
+import dash
+from dash import Input, Output, Patch, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from ioc.auth.permissions import VIEW, requires
+from ioc.i18n import text
+from ioc.indicators.aqi import POLLUTANTS
+from ioc.indicators.portal_report import portal_indicators
+from ioc.indicators.sensor_status import AQI_HOURS, statuses
+from ioc.store import alert_queries, feedback_queries, portal_queries, queries, sensor_queries
+from ioc.timeutil import local_day, utcnow
+from ioc.web.context import current, current_language
+from layouts import wall_panels
+from layouts.maps import add_sensors, district_map, read_geojson
+
+PATH = "/wall"
+PERMISSION = VIEW
+PANELS = ("indicators", "map", "alerts", "feedback")
+SCENE, TICK, ROTATE, TITLE, STATUS, MAP, MAP_TITLE, LEGEND = (
+    "wall-scene", "wall-tick", "wall-rotate", "wall-title", "wall-status", "wall-map", "wall-map-title",
+    "wall-legend")
+
+
+def register() -> None:
+    dash.register_page(__name__, path=PATH, name="wall", title="IOC", layout=layout, permission=PERMISSION)
+
+
+def box(name: str) -> dict:
+    """The container of one panel (or of the side column), hidden when the scene does not show it."""
+    return {"type": "wall-box", "name": name}
+
+
+def panel(name: str) -> dict:
+    """The content of one panel, replaced at each refresh."""
+    return {"type": "wall-panel", "name": name}
+
+
+def layout(**_query) -> html.Div:
+    settings = current().settings
+    scenes = settings.web.wall.scenes
+    language = current_language()
+    with current().engine.connect() as connection:
+        sensors = queries.sensors(connection)
+    figure = district_map(read_geojson(settings.resolve(settings.province.districts_file)), {}, "", height=760,
+                          tile_url=settings.web.map_tile_url, dark=True, value_format=".1f", value_range=(0, 100))
+    add_sensors(figure, [s["lon"] for s in sensors], [s["lat"] for s in sensors], ["#94a3b8"] * len(sensors),
+                [s["name"] for s in sensors], size=18)
+    figure.update_layout(paper_bgcolor="rgba(0,0,0,0)", font={"color": "#f8fafc", "size": 18}, height=None,
+                         autosize=True)
+    attribution = text("map.attribution", language)
+    if settings.web.map_tile_attribution:
+        attribution = f"{attribution} {settings.web.map_tile_attribution}"
+    return html.Div([
+        html.Header([
+            html.Div([html.Span(text("app.title", language), className="ioc-wall-app"),
+                      html.Span(text("app.province", language, name=settings.province.name),
+                                className="ioc-wall-province")], className="ioc-wall-brand"),
+            html.H1(id=TITLE, className="ioc-wall-title"),
+            html.Div(id=STATUS, className="ioc-wall-status"),
+        ], className="ioc-wall-header"),
+        html.Div([
+            html.Section(html.Div(id=panel("indicators"), className="ioc-wall-tiles"), id=box("indicators"),
+                         className="ioc-wall-panel ioc-wall-indicators"),
+            html.Section([
+                html.H2(id=MAP_TITLE, className="ioc-wall-panel-title"),
+                dcc.Graph(id=MAP, figure=figure, config={"displayModeBar": False, "responsive": True,
+                                                         "scrollZoom": False, "staticPlot": False},
+                          className="ioc-wall-map"),
+                html.Div(id=LEGEND, className="ioc-wall-legend"),
+                html.P(attribution, className="ioc-wall-attribution"),
+            ], id=box("map"), className="ioc-wall-panel ioc-wall-map-panel"),
+            html.Div([
+                html.Section(html.Div(id=panel("alerts")), id=box("alerts"), className="ioc-wall-panel"),
+                html.Section(html.Div(id=panel("feedback")), id=box("feedback"), className="ioc-wall-panel"),
+            ], id=box("side"), className="ioc-wall-side"),
+        ], className="ioc-wall-grid"),
+        dcc.Store(id=SCENE, data=0),
+        dcc.Interval(id=TICK, interval=settings.web.refresh_seconds * 1000),
+        dcc.Interval(id=ROTATE, interval=scenes[0].seconds * 1000, disabled=len(scenes) < 2),
+    ], className="ioc-wall", lang=language)
+
+
+def _scene(index):
+    scenes = current().settings.web.wall.scenes
+    return scenes[index % len(scenes) if isinstance(index, int) else 0]
+
+
+@dash.callback(Output(SCENE, "data"), Output(ROTATE, "interval"), Input(ROTATE, "n_intervals"),
+               State(SCENE, "data"), prevent_initial_call=True)
+@requires(VIEW)
+def rotate(_n, index):
+    """The next scene, and how long it stays."""
+    scenes = current().settings.web.wall.scenes
+    following = ((index if isinstance(index, int) else 0) + 1) % len(scenes)
+    return following, scenes[following].seconds * 1000
+
+
+@dash.callback(Output(TITLE, "children"), *(Output(box(name), "hidden") for name in (*PANELS, "side")),
+               Input(SCENE, "data"))
+@requires(VIEW)
+def frame(index):
+    scene = _scene(index)
+    hidden = [name not in scene.panels for name in PANELS]
+    return (getattr(scene.title, current_language()), *hidden, hidden[2] and hidden[3])
+
+
+def _periods():
+    """This Vietnam month so far, and the whole month before it."""
+    today = local_day(utcnow())
+    first = today.replace(day=1)
+    previous_last = first - timedelta(days=1)
+    return today, first, previous_last.replace(day=1), previous_last
+
+
+def _results(connection, first, last):
+    """Every unit's portal results for one period, by unit code (the one computation: portal_indicators)."""
+    settings = current().settings.indicators
+    return {result.unit_code: result for result in portal_indicators(connection, settings, first, last, "total")}
+
+
+@dash.callback(Output(panel("indicators"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"))
+@requires(VIEW)
+def indicators(index, _tick):
+    scene = _scene(index)
+    if "indicators" not in scene.panels:
+        raise PreventUpdate
+    settings = current().settings
+    language = current_language()
+    today, first, previous_first, previous_last = _periods()
+    with current().engine.connect() as connection:
+        now_results = _results(connection, first, today)
+        before_results = _results(connection, previous_first, previous_last)
+        catalogue = {row["code"]: row for row in queries.indicator_catalogue(connection)}
+    province = settings.province.code
+    return [
+        html.P(wall_panels.period_label(first, today, previous_first, language), className="ioc-wall-period"),
+        *wall_panels.indicator_tiles(scene.indicators, now_results.get(province), before_results.get(province),
+                                     catalogue, settings.indicators.targets, language),
+    ]
+
+
+@dash.callback(Output(MAP, "figure"), Output(MAP_TITLE, "children"), Output(LEGEND, "children"),
+               Input(SCENE, "data"), Input(TICK, "n_intervals"))
+@requires(VIEW)
+def map_values(index, _tick):
+    """Patch the districts' values and the sensors' colours into the map drawn with the page."""
+    scene = _scene(index)
+    if "map" not in scene.panels:
+        raise PreventUpdate
+    language = current_language()
+    today, first, _previous_first, _previous_last = _periods()
+    now = utcnow()
+    with current().engine.connect() as connection:
+        results = _results(connection, first, today)
+        catalogue = {row["code"]: row for row in queries.indicator_catalogue(connection)}
+        sensors = queries.sensors(connection)
+        latest = sensor_queries.latest_values(connection)
+        air = [s["id"] for s in sensors if s["kind"] == "air_quality"]
+        means = alert_queries.hourly_means(connection, air, now - timedelta(hours=AQI_HOURS + 1),
+                                           now + timedelta(hours=1), metrics=POLLUTANTS)
+    found = statuses(sensors, latest, means, now)
+    code = scene.map_indicator
+    name = catalogue.get(code, {}).get(f"name_{language}", code)
+    figure = Patch()
+    figure["data"][0]["z"] = [_district_value(results, location, code) for location in _district_codes()]
+    figure["data"][0]["colorbar"]["title"]["text"] = catalogue.get(code, {}).get("unit", "")
+    figure["data"][1]["marker"]["color"] = [status.colour for status in found]
+    figure["data"][1]["hovertext"] = [f"{status.name}: {text('sensor.status.' + status.status, language)}"
+                                      for status in found]
+    return figure, text("wall.map", language, indicator=name), wall_panels.map_legend(found, language)
+
+
+def _district_codes() -> list[str]:
+    settings = current().settings
+    districts = read_geojson(settings.resolve(settings.province.districts_file))
+    return [feature["properties"]["code"] for feature in districts["features"]]
+
+
+def _district_value(results: dict, code: str, indicator: str):
+    result = results.get(code)
+    return result.values.get(indicator) if result else None
+
+
+@dash.callback(Output(panel("alerts"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"))
+@requires(VIEW)
+def alerts(index, _tick):
+    if "alerts" not in _scene(index).panels:
+        raise PreventUpdate
+    now = utcnow()
+    with current().engine.connect() as connection:
+        active = alert_queries.alert_list(connection, active_only=True)
+    shown = [a for a in active if a["shelved_until"] is None or a["shelved_until"] <= now]  # shelved: silenced
+    return wall_panels.alert_list(shown, now, current_language())
+
+
+@dash.callback(Output(panel("feedback"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"))
+@requires(VIEW)
+def feedback(index, _tick):
+    if "feedback" not in _scene(index).panels:
+        raise PreventUpdate
+    now = utcnow()
+    with current().engine.connect() as connection:
+        summary = feedback_queries.today_summary(connection, local_day(now), now)
+    return wall_panels.feedback_counts(summary, current_language())
+
+
+@dash.callback(Output(STATUS, "children"), Input(TICK, "n_intervals"))
+@requires(VIEW)
+def freshness(_tick):
+    """When the newest sensor reading was taken and the newest portal day, so stale data shows."""
+    with current().engine.connect() as connection:
+        sensor_time = sensor_queries.newest_reading_time(connection)
+        portal_day = portal_queries.latest_day(connection)
+    return wall_panels.latest_data(sensor_time, portal_day, utcnow(), current_language())
