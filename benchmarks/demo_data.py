@@ -120,7 +120,8 @@ def fill_alerts_and_runs(engine, now: datetime) -> None:
     alerts = [
         ("flood-level-2", "wl-be-phuoclong", "major", "Trạm Phước Long: mực nước vượt báo động II",
          "Phuoc Long gauge: water above alarm level II", 50),
-        ("aqi-bad", "aq-chonthanh-center", "minor", "KCN Chơn Thành: VN_AQI 156, mức Xấu", "Chon Thanh: VN_AQI 156, Bad", 130),
+        ("aqi-bad", "aq-chonthanh-center", "minor", "Chơn Thành: VN_AQI 156, mức Xấu", "Chon Thanh: VN_AQI 156, Bad",
+         130),
         ("sensor-silent", SILENT[0], "warning", "Tiến Thành: không nhận được số liệu", "Tien Thanh: no data", 170),
         ("feedback-overdue", "70", "major", "Bình Phước: 14 phản ánh quá hạn chưa trả lời",
          "Binh Phuoc: 14 citizen reports overdue", 300),

@@ -66,8 +66,9 @@ def _content() -> list:
         html.Td(_when(row["last_success"], language)), html.Td(_when(row["last_failure"], language)),
         html.Td(row["last_error"] or "—"), html.Td(number(row["rows_last_hour"], language)),
     ]) for row in report["collectors"]]
-    rejected_rows = [html.Tr([html.Td(row["source"]), html.Td(row["reason"]), html.Td(number(row["last_24h"], language)),
-                              html.Td(number(row["total"], language))]) for row in report["rejected"]]
+    rejected_rows = [html.Tr([html.Td(row["source"]), html.Td(row["reason"]),
+                              html.Td(number(row["last_24h"], language)), html.Td(number(row["total"], language))])
+                     for row in report["rejected"]]
     broker = report["broker"]
     broker_text = (text("health.broker_up", language, address=broker["address"]) if broker["reachable"] else
                    text("health.broker_down", language, address=broker["address"], error=broker["error"]))

@@ -39,14 +39,15 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
             **({"zmin": value_range[0], "zmax": value_range[1]} if value_range else {}),
         )
     )
-    lons, lats = zip(*_all_points(districts), strict=True)
-    style = _dark_style() if dark else "white-bg"
-    layers = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}] if tile_url else []
+    if tile_url:
+        layers = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}]
+    else:
+        layers = [_dark_layer()] if dark else []
     figure.update_layout(
-        map_style=style,
+        map_style="white-bg",
         map_layers=layers,
-        map_center={"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2},
-        map_zoom=_zoom_to_fit(max(lons) - min(lons), max(lats) - min(lats), height),
+        map_center=_centre(districts),
+        map_zoom=fit_zoom(districts, height),
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=height,
     )
@@ -64,10 +65,23 @@ def add_sensors(figure: go.Figure, lons: list, lats: list, colours: list[str], h
     return figure
 
 
-def _dark_style() -> dict:
-    """A map style of one dark background layer: no tiles, no glyphs, nothing to fetch."""
-    return {"version": 8, "sources": {}, "layers": [
-        {"id": "background", "type": "background", "paint": {"background-color": DARK_BACKGROUND}}]}
+def _dark_layer() -> dict:
+    """The whole world filled dark under the districts: a dark map with nothing to fetch. (A custom map style
+    would do the same, but Plotly fails to re-apply one when the layout changes.)"""
+    world = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
+    return {"sourcetype": "geojson", "type": "fill", "color": DARK_BACKGROUND, "below": "traces",
+            "source": {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": world}}}
+
+
+def _centre(geojson: dict) -> dict:
+    lons, lats = zip(*_all_points(geojson), strict=True)
+    return {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2}
+
+
+def fit_zoom(geojson: dict, height_px: float, width_px: float = 700) -> float:
+    """The zoom at which the shapes of ``geojson`` fit a map ``width_px`` wide and ``height_px`` high."""
+    lons, lats = zip(*_all_points(geojson), strict=True)
+    return _zoom_to_fit(max(lons) - min(lons), max(lats) - min(lats), height_px, width_px)
 
 
 def _zoom_to_fit(lon_span: float, lat_span: float, height_px: int, min_width_px: int = 700) -> float:

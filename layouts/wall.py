@@ -22,14 +22,19 @@ from ioc.store import alert_queries, feedback_queries, portal_queries, queries, 
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
 from layouts import wall_panels
-from layouts.maps import add_sensors, district_map, read_geojson
+from layouts.maps import add_sensors, district_map, fit_zoom, read_geojson
 
 PATH = "/wall"
 PERMISSION = VIEW
 PANELS = ("indicators", "map", "alerts", "feedback")
-SCENE, TICK, ROTATE, TITLE, STATUS, MAP, MAP_TITLE, LEGEND = (
+SCENE, TICK, ROTATE, TITLE, STATUS, MAP, MAP_TITLE, LEGEND, SCREEN = (
     "wall-scene", "wall-tick", "wall-rotate", "wall-title", "wall-status", "wall-map", "wall-map-title",
-    "wall-legend")
+    "wall-legend", "wall-screen")
+DESIGN_HEIGHT = 1080
+"""Screen height (px) the map's zoom, dots and fonts are sized for; a 2160-px screen gets them one zoom level
+up and twice as large, so the province fills the same share of any screen."""
+MAP_HEIGHT, MAP_WIDTH = 760, 640
+"""Size (px) of the map at DESIGN_HEIGHT."""
 
 
 def register() -> None:
@@ -52,7 +57,7 @@ def layout(**_query) -> html.Div:
     language = current_language()
     with current().engine.connect() as connection:
         sensors = queries.sensors(connection)
-    figure = district_map(read_geojson(settings.resolve(settings.province.districts_file)), {}, "", height=760,
+    figure = district_map(read_geojson(settings.resolve(settings.province.districts_file)), {}, "", height=MAP_HEIGHT,
                           tile_url=settings.web.map_tile_url, dark=True, value_format=".1f", value_range=(0, 100))
     add_sensors(figure, [s["lon"] for s in sensors], [s["lat"] for s in sensors], ["#94a3b8"] * len(sensors),
                 [s["name"] for s in sensors], size=18)
@@ -86,6 +91,7 @@ def layout(**_query) -> html.Div:
             ], id=box("side"), className="ioc-wall-side"),
         ], className="ioc-wall-grid"),
         dcc.Store(id=SCENE, data=0),
+        dcc.Store(id=SCREEN),
         dcc.Interval(id=TICK, interval=settings.web.refresh_seconds * 1000),
         dcc.Interval(id=ROTATE, interval=scenes[0].seconds * 1000, disabled=len(scenes) < 2),
     ], className="ioc-wall", lang=language)
@@ -150,14 +156,22 @@ def indicators(index, _tick):
     ]
 
 
+dash.clientside_callback("function(_scene) { return window.innerHeight; }", Output(SCREEN, "data"),
+                         Input(SCENE, "data"))
+
+
 @dash.callback(Output(MAP, "figure"), Output(MAP_TITLE, "children"), Output(LEGEND, "children"),
-               Input(SCENE, "data"), Input(TICK, "n_intervals"))
+               Input(SCENE, "data"), Input(TICK, "n_intervals"), Input(SCREEN, "data"))
 @requires(VIEW)
-def map_values(index, _tick):
-    """Patch the districts' values and the sensors' colours into the map drawn with the page."""
+def map_values(index, _tick, screen_height):
+    """Patch the districts' values and the sensors' colours into the map drawn with the page, sized to the
+    screen (``screen_height``, px, sent by the browser)."""
     scene = _scene(index)
     if "map" not in scene.panels:
         raise PreventUpdate
+    scale = screen_height / DESIGN_HEIGHT if isinstance(screen_height, int | float) and screen_height > 0 else 1
+    settings = current().settings
+    districts = read_geojson(settings.resolve(settings.province.districts_file))
     language = current_language()
     today, first, _previous_first, _previous_last = _periods()
     now = utcnow()
@@ -173,18 +187,16 @@ def map_values(index, _tick):
     code = scene.map_indicator
     name = catalogue.get(code, {}).get(f"name_{language}", code)
     figure = Patch()
-    figure["data"][0]["z"] = [_district_value(results, location, code) for location in _district_codes()]
+    figure["data"][0]["z"] = [_district_value(results, feature["properties"]["code"], code)
+                              for feature in districts["features"]]
+    figure["layout"]["map"]["zoom"] = fit_zoom(districts, MAP_HEIGHT * scale, MAP_WIDTH * scale)
+    figure["layout"]["font"]["size"] = round(18 * scale)
+    figure["data"][1]["marker"]["size"] = round(18 * scale)
     figure["data"][0]["colorbar"]["title"]["text"] = catalogue.get(code, {}).get("unit", "")
     figure["data"][1]["marker"]["color"] = [status.colour for status in found]
     figure["data"][1]["hovertext"] = [f"{status.name}: {text('sensor.status.' + status.status, language)}"
                                       for status in found]
     return figure, text("wall.map", language, indicator=name), wall_panels.map_legend(found, language)
-
-
-def _district_codes() -> list[str]:
-    settings = current().settings
-    districts = read_geojson(settings.resolve(settings.province.districts_file))
-    return [feature["properties"]["code"] for feature in districts["features"]]
 
 
 def _district_value(results: dict, code: str, indicator: str):

@@ -12,8 +12,8 @@ from dash import html
 
 from ioc.alerts.rules import SEVERITIES
 from ioc.i18n import moment, number, percent, text
-from ioc.indicators.portal_report import UnitResult
 from ioc.indicators.aqi import CATEGORIES
+from ioc.indicators.portal_report import UnitResult
 from ioc.indicators.sensor_status import AQI_BANDS, GAUGE_COLOURS, REPORTING_COLOUR, SILENT_COLOUR, SensorStatus
 
 MAX_ALERTS = 6
@@ -41,7 +41,8 @@ def _tile(code: str, current, previous, entry: dict, target: float, language: st
         html.Div(name, className="ioc-wall-tile-name"),
         html.Div([html.Span(_value(value, entry, language), className="ioc-wall-tile-value"),
                   html.Span(verdict, className="ioc-wall-tile-verdict")], className="ioc-wall-tile-line"),
-        html.Div(text("wall.target", language, value=_value(target, entry, language)), className="ioc-wall-tile-target"),
+        html.Div(text("wall.target", language, value=_value(target, entry, language)),
+                 className="ioc-wall-tile-target"),
         html.Div(_trend(value, before, language), className="ioc-wall-tile-trend"),
     ], className=f"ioc-wall-tile ioc-wall-tile-{state}", id={"type": "wall-tile", "code": code})
 

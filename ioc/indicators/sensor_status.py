@@ -23,7 +23,7 @@ AQI_BANDS = ("good", "moderate", "poor", "bad", "very_bad", "hazardous")
 GAUGE_COLOURS = ("#38bdf8", "#facc15", "#f97316", "#d946ef")
 """Below alarm I, alarm I, II, III: light blue, yellow, orange, magenta (told apart without red-green)."""
 SILENT_COLOUR = "#94a3b8"
-REPORTING_COLOUR = "#38bdf8"
+REPORTING_COLOUR = "#f8fafc"
 
 
 @dataclass(frozen=True)
