@@ -81,8 +81,8 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU ({model}), Python {platform.python_version()}, SQLite on local disk"
 
 
-def write_section(path: Path, text: str) -> None:
-    heading = "## Portal indicators"
+def write_section(path: Path, text: str, heading: str = "## Portal indicators") -> None:
+    """Replace (or add) the section under ``heading`` of a Markdown file."""
     current = path.read_text(encoding="utf-8") if path.exists() else (
         "# Benchmarks\n\nTimings of the IOC's heavier paths, one section per benchmark in `benchmarks/`; each "
         "section says\nwhen, on which machine and how it was measured.\n")

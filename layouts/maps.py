@@ -20,13 +20,14 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
     """Districts coloured by ``values`` (keyed by GSO code), fitted to the province.
 
     The background is blank (or dark, for the wall) unless ``tile_url`` names a raster tile server the
-    province hosts itself ({z}/{x}/{y}); nothing is fetched from elsewhere.
+    province hosts itself ({z}/{x}/{y}); nothing is fetched from elsewhere. The figure holds no shapes yet:
+    ``with_shapes`` adds them (Plotly would deep-copy and check every coordinate of them, slowly).
     """
     codes = [feature["properties"]["code"] for feature in districts["features"]]
     names = [feature["properties"]["full_name"] for feature in districts["features"]]
     figure = go.Figure(
         go.Choroplethmap(
-            geojson=districts,
+            geojson={"type": "FeatureCollection", "features": []},
             featureidkey="properties.code",
             locations=codes,
             z=[values.get(code) for code in codes],
@@ -54,6 +55,13 @@ def district_map(districts: dict, values: dict[str, float], value_label: str, he
     return figure
 
 
+def with_shapes(figure: go.Figure, districts: dict) -> dict:
+    """The figure as Dash sends it, with the district shapes of ``district_map`` in its first trace."""
+    plain = figure.to_plotly_json()
+    plain["data"][0]["geojson"] = districts
+    return plain
+
+
 def add_sensors(figure: go.Figure, lons: list, lats: list, colours: list[str], hovertexts: list[str],
                 size: int = 16) -> go.Figure:
     """Sensor positions as dots coloured by status. No text on the map itself (map text needs glyphs from a
@@ -73,15 +81,31 @@ def _dark_layer() -> dict:
             "source": {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": world}}}
 
 
+def _bounds(geojson: dict) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of every point of ``geojson``, in one pass."""
+    west = south = math.inf
+    east = north = -math.inf
+    for lon, lat in _all_points(geojson):
+        if lon < west:
+            west = lon
+        if lon > east:
+            east = lon
+        if lat < south:
+            south = lat
+        if lat > north:
+            north = lat
+    return west, south, east, north
+
+
 def _centre(geojson: dict) -> dict:
-    lons, lats = zip(*_all_points(geojson), strict=True)
-    return {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2}
+    west, south, east, north = _bounds(geojson)
+    return {"lon": (west + east) / 2, "lat": (south + north) / 2}
 
 
 def fit_zoom(geojson: dict, height_px: float, width_px: float = 700) -> float:
     """The zoom at which the shapes of ``geojson`` fit a map ``width_px`` wide and ``height_px`` high."""
-    lons, lats = zip(*_all_points(geojson), strict=True)
-    return _zoom_to_fit(max(lons) - min(lons), max(lats) - min(lats), height_px, width_px)
+    west, south, east, north = _bounds(geojson)
+    return _zoom_to_fit(east - west, north - south, height_px, width_px)
 
 
 def _zoom_to_fit(lon_span: float, lat_span: float, height_px: int, min_width_px: int = 700) -> float:
@@ -100,4 +124,4 @@ def _all_points(geojson: dict):
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
         for polygon in polygons:
             for ring in polygon:
-                yield from ((lon, lat) for lon, lat in ring)
+                yield from ring

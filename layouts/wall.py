@@ -10,7 +10,7 @@ the same number of nodes and the same figure size. A kiosk (viewer) may see it.
 from datetime import timedelta
 
 import dash
-from dash import Input, Output, Patch, State, dcc, html
+from dash import Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from ioc.auth.permissions import VIEW, requires
@@ -22,7 +22,7 @@ from ioc.store import alert_queries, feedback_queries, portal_queries, queries, 
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
 from layouts import wall_panels
-from layouts.maps import add_sensors, district_map, fit_zoom, read_geojson
+from layouts.maps import add_sensors, district_map, fit_zoom, read_geojson, with_shapes
 
 PATH = "/wall"
 PERMISSION = VIEW
@@ -52,54 +52,71 @@ def panel(name: str) -> dict:
 
 
 def layout(**_query) -> html.Div:
+    """The whole first scene, filled: a display shows data after one round trip, then refreshes in place."""
     settings = current().settings
     scenes = settings.web.wall.scenes
+    scene = scenes[0]
     language = current_language()
+    districts = read_geojson(settings.resolve(settings.province.districts_file))
+    today, first, _previous_first, _previous_last = _periods()
     with current().engine.connect() as connection:
-        sensors = queries.sensors(connection)
-    figure = district_map(read_geojson(settings.resolve(settings.province.districts_file)), {}, "", height=MAP_HEIGHT,
-                          tile_url=settings.web.map_tile_url, dark=True, value_format=".1f", value_range=(0, 100))
-    add_sensors(figure, [s["lon"] for s in sensors], [s["lat"] for s in sensors], ["#94a3b8"] * len(sensors),
-                [s["name"] for s in sensors], size=18)
+        this_month = _results(connection, first, today)  # shared by the indicators and the map
+    view = _map_view(scene, language, districts, this_month)
+    figure = district_map(districts, view["values"], "", height=MAP_HEIGHT, tile_url=settings.web.map_tile_url,
+                          dark=True, value_format=".1f", value_range=(0, 100))
+    add_sensors(figure, view["lons"], view["lats"], view["colours"], view["hovertexts"], size=18)
     figure.update_layout(paper_bgcolor="rgba(0,0,0,0)", font={"color": "#f8fafc", "size": 18}, height=None,
                          autosize=True)
+    figure.data[0].colorbar.title.text = view["unit"]
+    figure = with_shapes(figure, districts)
     attribution = text("map.attribution", language)
     if settings.web.map_tile_attribution:
         attribution = f"{attribution} {settings.web.map_tile_attribution}"
+    hidden = _hidden(scene)
     return html.Div([
         html.Header([
             html.Div([html.Span(text("app.title", language), className="ioc-wall-app"),
                       html.Span(text("app.province", language, name=settings.province.name),
                                 className="ioc-wall-province")], className="ioc-wall-brand"),
-            html.H1(id=TITLE, className="ioc-wall-title"),
-            html.Div(id=STATUS, className="ioc-wall-status"),
+            html.H1(getattr(scene.title, language), id=TITLE, className="ioc-wall-title"),
+            html.Div(_freshness(language), id=STATUS, className="ioc-wall-status"),
         ], className="ioc-wall-header"),
         html.Div([
-            html.Section(html.Div(id=panel("indicators"), className="ioc-wall-tiles"), id=box("indicators"),
-                         className="ioc-wall-panel ioc-wall-indicators"),
+            html.Section(html.Div(_indicators(scene, language, this_month) if not hidden[0] else [],
+                                  id=panel("indicators"),
+                                  className="ioc-wall-tiles"),
+                         id=box("indicators"), className="ioc-wall-panel ioc-wall-indicators", hidden=hidden[0]),
             html.Section([
-                html.H2(id=MAP_TITLE, className="ioc-wall-panel-title"),
+                html.H2(view["title"], id=MAP_TITLE, className="ioc-wall-panel-title"),
                 dcc.Graph(id=MAP, figure=figure, config={"displayModeBar": False, "responsive": True,
-                                                         "scrollZoom": False, "staticPlot": False},
+                                                         "scrollZoom": False},
                           className="ioc-wall-map"),
-                html.Div(id=LEGEND, className="ioc-wall-legend"),
+                html.Div(view["legend"], id=LEGEND, className="ioc-wall-legend"),
                 html.P(attribution, className="ioc-wall-attribution"),
-            ], id=box("map"), className="ioc-wall-panel ioc-wall-map-panel"),
+            ], id=box("map"), className="ioc-wall-panel ioc-wall-map-panel", hidden=hidden[1]),
             html.Div([
-                html.Section(html.Div(id=panel("alerts")), id=box("alerts"), className="ioc-wall-panel"),
-                html.Section(html.Div(id=panel("feedback")), id=box("feedback"), className="ioc-wall-panel"),
-            ], id=box("side"), className="ioc-wall-side"),
+                html.Section(html.Div(_alerts(language), id=panel("alerts")), id=box("alerts"),
+                             className="ioc-wall-panel", hidden=hidden[2]),
+                html.Section(html.Div(_feedback(language), id=panel("feedback")), id=box("feedback"),
+                             className="ioc-wall-panel", hidden=hidden[3]),
+            ], id=box("side"), className="ioc-wall-side", hidden=hidden[4]),
         ], className="ioc-wall-grid"),
         dcc.Store(id=SCENE, data=0),
         dcc.Store(id=SCREEN),
         dcc.Interval(id=TICK, interval=settings.web.refresh_seconds * 1000),
-        dcc.Interval(id=ROTATE, interval=scenes[0].seconds * 1000, disabled=len(scenes) < 2),
+        dcc.Interval(id=ROTATE, interval=scene.seconds * 1000, disabled=len(scenes) < 2),
     ], className="ioc-wall", lang=language)
 
 
 def _scene(index):
     scenes = current().settings.web.wall.scenes
     return scenes[index % len(scenes) if isinstance(index, int) else 0]
+
+
+def _hidden(scene) -> list[bool]:
+    """Whether each panel's box, then the side column (alerts and feedback), is hidden in ``scene``."""
+    hidden = [name not in scene.panels for name in PANELS]
+    return [*hidden, hidden[2] and hidden[3]]
 
 
 @dash.callback(Output(SCENE, "data"), Output(ROTATE, "interval"), Input(ROTATE, "n_intervals"),
@@ -113,12 +130,11 @@ def rotate(_n, index):
 
 
 @dash.callback(Output(TITLE, "children"), *(Output(box(name), "hidden") for name in (*PANELS, "side")),
-               Input(SCENE, "data"))
+               Input(SCENE, "data"), prevent_initial_call=True)
 @requires(VIEW)
 def frame(index):
     scene = _scene(index)
-    hidden = [name not in scene.panels for name in PANELS]
-    return (getattr(scene.title, current_language()), *hidden, hidden[2] and hidden[3])
+    return (getattr(scene.title, current_language()), *_hidden(scene))
 
 
 def _periods():
@@ -135,17 +151,22 @@ def _results(connection, first, last):
     return {result.unit_code: result for result in portal_indicators(connection, settings, first, last, "total")}
 
 
-@dash.callback(Output(panel("indicators"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"))
+@dash.callback(Output(panel("indicators"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"),
+               prevent_initial_call=True)
 @requires(VIEW)
 def indicators(index, _tick):
     scene = _scene(index)
     if "indicators" not in scene.panels:
         raise PreventUpdate
+    return _indicators(scene, current_language())
+
+
+def _indicators(scene, language: str, this_month: dict | None = None) -> list:
+    """Tiles of the scene's indicators; ``this_month`` are this month's results if already computed."""
     settings = current().settings
-    language = current_language()
     today, first, previous_first, previous_last = _periods()
     with current().engine.connect() as connection:
-        now_results = _results(connection, first, today)
+        now_results = this_month if this_month is not None else _results(connection, first, today)
         before_results = _results(connection, previous_first, previous_last)
         catalogue = {row["code"]: row for row in queries.indicator_catalogue(connection)}
     province = settings.province.code
@@ -161,7 +182,7 @@ dash.clientside_callback("function(_scene) { return window.innerHeight; }", Outp
 
 
 @dash.callback(Output(MAP, "figure"), Output(MAP_TITLE, "children"), Output(LEGEND, "children"),
-               Input(SCENE, "data"), Input(TICK, "n_intervals"), Input(SCREEN, "data"))
+               Input(SCENE, "data"), Input(TICK, "n_intervals"), Input(SCREEN, "data"), prevent_initial_call=True)
 @requires(VIEW)
 def map_values(index, _tick, screen_height):
     """Patch the districts' values and the sensors' colours into the map drawn with the page, sized to the
@@ -169,14 +190,28 @@ def map_values(index, _tick, screen_height):
     scene = _scene(index)
     if "map" not in scene.panels:
         raise PreventUpdate
-    scale = screen_height / DESIGN_HEIGHT if isinstance(screen_height, int | float) and screen_height > 0 else 1
     settings = current().settings
     districts = read_geojson(settings.resolve(settings.province.districts_file))
-    language = current_language()
+    view = _map_view(scene, current_language(), districts)
+    figure = Patch()
+    if ctx.triggered_id == SCREEN and isinstance(screen_height, int | float) and screen_height > 0:
+        scale = screen_height / DESIGN_HEIGHT  # once per page: the zoom, dots and fonts for this screen
+        figure["layout"]["map"]["zoom"] = fit_zoom(districts, MAP_HEIGHT * scale, MAP_WIDTH * scale)
+        figure["layout"]["font"]["size"] = round(18 * scale)
+        figure["data"][1]["marker"]["size"] = round(18 * scale)
+    figure["data"][0]["z"] = [view["values"].get(feature["properties"]["code"]) for feature in districts["features"]]
+    figure["data"][0]["colorbar"]["title"]["text"] = view["unit"]
+    figure["data"][1]["marker"]["color"] = view["colours"]
+    figure["data"][1]["hovertext"] = view["hovertexts"]
+    return figure, view["title"], view["legend"]
+
+
+def _map_view(scene, language: str, districts: dict, this_month: dict | None = None) -> dict:
+    """What the map shows in ``scene``: district values of its map indicator this month, sensor statuses."""
     today, first, _previous_first, _previous_last = _periods()
     now = utcnow()
     with current().engine.connect() as connection:
-        results = _results(connection, first, today)
+        results = this_month if this_month is not None else _results(connection, first, today)
         catalogue = {row["code"]: row for row in queries.indicator_catalogue(connection)}
         sensors = queries.sensors(connection)
         latest = sensor_queries.latest_values(connection)
@@ -185,53 +220,61 @@ def map_values(index, _tick, screen_height):
                                            now + timedelta(hours=1), metrics=POLLUTANTS)
     found = statuses(sensors, latest, means, now)
     code = scene.map_indicator
-    name = catalogue.get(code, {}).get(f"name_{language}", code)
-    figure = Patch()
-    figure["data"][0]["z"] = [_district_value(results, feature["properties"]["code"], code)
-                              for feature in districts["features"]]
-    figure["layout"]["map"]["zoom"] = fit_zoom(districts, MAP_HEIGHT * scale, MAP_WIDTH * scale)
-    figure["layout"]["font"]["size"] = round(18 * scale)
-    figure["data"][1]["marker"]["size"] = round(18 * scale)
-    figure["data"][0]["colorbar"]["title"]["text"] = catalogue.get(code, {}).get("unit", "")
-    figure["data"][1]["marker"]["color"] = [status.colour for status in found]
-    figure["data"][1]["hovertext"] = [f"{status.name}: {text('sensor.status.' + status.status, language)}"
-                                      for status in found]
-    return figure, text("wall.map", language, indicator=name), wall_panels.map_legend(found, language)
+    entry = catalogue.get(code, {})
+    codes = [feature["properties"]["code"] for feature in districts["features"]]
+    return {
+        "values": {unit: results[unit].values.get(code) for unit in codes if unit in results},
+        "unit": entry.get("unit", ""),
+        "title": text("wall.map", language, indicator=entry.get(f"name_{language}", code)),
+        "lons": [status.lon for status in found], "lats": [status.lat for status in found],
+        "colours": [status.colour for status in found],
+        "hovertexts": [f"{status.name}: {text('sensor.status.' + status.status, language)}" for status in found],
+        "legend": wall_panels.map_legend(found, language),
+    }
 
 
-def _district_value(results: dict, code: str, indicator: str):
-    result = results.get(code)
-    return result.values.get(indicator) if result else None
-
-
-@dash.callback(Output(panel("alerts"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"))
+@dash.callback(Output(panel("alerts"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"),
+               prevent_initial_call=True)
 @requires(VIEW)
 def alerts(index, _tick):
     if "alerts" not in _scene(index).panels:
         raise PreventUpdate
+    return _alerts(current_language())
+
+
+def _alerts(language: str) -> list:
     now = utcnow()
     with current().engine.connect() as connection:
         active = alert_queries.alert_list(connection, active_only=True)
     shown = [a for a in active if a["shelved_until"] is None or a["shelved_until"] <= now]  # shelved: silenced
-    return wall_panels.alert_list(shown, now, current_language())
+    return wall_panels.alert_list(shown, now, language)
 
 
-@dash.callback(Output(panel("feedback"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"))
+@dash.callback(Output(panel("feedback"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"),
+               prevent_initial_call=True)
 @requires(VIEW)
 def feedback(index, _tick):
     if "feedback" not in _scene(index).panels:
         raise PreventUpdate
+    return _feedback(current_language())
+
+
+def _feedback(language: str) -> list:
     now = utcnow()
     with current().engine.connect() as connection:
         summary = feedback_queries.today_summary(connection, local_day(now), now)
-    return wall_panels.feedback_counts(summary, current_language())
+    return wall_panels.feedback_counts(summary, language)
 
 
-@dash.callback(Output(STATUS, "children"), Input(TICK, "n_intervals"))
+@dash.callback(Output(STATUS, "children"), Input(TICK, "n_intervals"), prevent_initial_call=True)
 @requires(VIEW)
 def freshness(_tick):
+    return _freshness(current_language())
+
+
+def _freshness(language: str) -> list:
     """When the newest sensor reading was taken and the newest portal day, so stale data shows."""
     with current().engine.connect() as connection:
         sensor_time = sensor_queries.newest_reading_time(connection)
         portal_day = portal_queries.latest_day(connection)
-    return wall_panels.latest_data(sensor_time, portal_day, utcnow(), current_language())
+    return wall_panels.latest_data(sensor_time, portal_day, utcnow(), language)
