@@ -1,6 +1,7 @@
 """Dashboard benchmark: the wall display on one year of demo data, in Chromium, against a real web process.
 
     .venv/bin/python benchmarks/dashboard.py [--seconds 40] [--loads 5] [--write docs/benchmarks.md]
+                                             [--screenshot docs/screenshots/wall.png]
 
 Fills a fresh SQLite store with one year of demo data (``benchmarks/demo_data.fill_year``), starts the web app
 in a process of its own (waitress, as ``ioc serve`` does) with a one-second refresh and the shipped scenes
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -114,7 +116,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(url: str, token: str, loads: int, seconds: float) -> list[float]:
+def measure(url: str, token: str, loads: int, seconds: float, screenshot: Path | None = None) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     first_loads = []
@@ -132,6 +134,9 @@ def measure(url: str, token: str, loads: int, seconds: float) -> list[float]:
         tab = context.new_page()
         tab.goto(f"{url}/kiosk/{token}")
         tab.wait_for_function(FILLED, timeout=60_000)
+        if screenshot:
+            tab.wait_for_timeout(2000)  # the map's first frame
+            tab.screenshot(path=str(screenshot))
         tab.wait_for_timeout(seconds * 1000)
         context.close()
         browser.close()
@@ -175,6 +180,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--replays", type=int, default=40)
+    parser.add_argument("--screenshot", type=Path, help="save the wall at 1920x1080 here (docs/screenshots/wall.png)")
     parser.add_argument("--write", type=Path, help="Markdown file whose 'Dashboard' section to replace")
     parser.add_argument("--serve", nargs=3, metavar=("CONFIG", "PORT", "TIMINGS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,9 +205,10 @@ def main() -> None:
                                    str(port), str(timings)])
         try:
             wait_for_port(port, timeout=60)
-            first_loads = measure(f"http://127.0.0.1:{port}", token, args.loads, args.seconds)
+            first_loads = measure(f"http://127.0.0.1:{port}", token, args.loads, args.seconds, args.screenshot)
             replay(f"http://127.0.0.1:{port}", token, timings, args.replays)
             rss, peak = resident_mb(server.pid)
+            load = os.getloadavg()[0]
         finally:
             server.terminate()
             server.wait(30)
@@ -234,7 +241,8 @@ Chromium renders the map on the same 2 cores (so each time includes waiting for 
 
 First load of the wall (kiosk URL to every panel filled, nothing cached), median of {args.loads}:
 {statistics.median(first_loads) * 1000:.0f} ms (slowest {max(first_loads) * 1000:.0f} ms).
-Web process resident memory at the end: {rss:.0f} MB (peak {peak:.0f} MB).
+Web process resident memory at the end: {rss:.0f} MB (peak {peak:.0f} MB). Load average of the machine
+(1 minute) at the end: {load:.1f} on {os.cpu_count()} CPUs.
 
 Targets: every callback's p95 under 100 ms of server time, the first load under 2 s, the web process under
 500 MB. The callbacks read the monthly and daily portal rollups through `portal_indicators`, the hourly sensor

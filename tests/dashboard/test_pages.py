@@ -51,3 +51,24 @@ def test_the_health_view_and_its_json_need_view_and_say_the_same(wall_site):
     page = content(wall_site, display, "/health")
     assert "ConnectError: timed out" in page and "out_of_range" in page and "1.200" in page
     assert "Máy chủ MQTT" in page and "Kho dữ liệu" in page
+
+
+def test_the_wall_map_needs_no_tile_server_unless_one_is_configured(demo_engine, tmp_path):
+    from tests.auth.conftest import serving
+    from tests.dashboard.conftest import wall_settings
+
+    default = wall_settings(tmp_path / "default")
+    hosted = default.model_copy(update={"web": default.web.model_copy(update={
+        "map_tile_url": "http://gis.binhphuoc.local/tiles/{z}/{x}/{y}.png",
+        "map_tile_attribution": "Nền bản đồ: Sở TN&MT Bình Phước"})})
+    pages = {}
+    for name, settings in (("default", default), ("hosted", hosted)):
+        with serving(settings, demo_engine) as site:
+            display = as_kiosk(site.url, kiosk.create(site.engine, f"tiles-{name}", "test"))
+            pages[name] = content(site, display, "/wall")
+    assert '"sourcetype":"raster"' not in pages["default"] and "http" not in pages["default"].replace(
+        "gis.chinhphu.vn", "")
+    assert "gis.chinhphu.vn" in pages["default"]  # the boundaries' attribution
+    assert '"sourcetype":"raster"' in pages["hosted"]
+    assert '["http://gis.binhphuoc.local/tiles/{z}/{x}/{y}.png"]' in pages["hosted"]
+    assert "Nền bản đồ: Sở TN&MT Bình Phước" in pages["hosted"] and "gis.chinhphu.vn" in pages["hosted"]
