@@ -77,6 +77,7 @@ def serve(config: Path, port: int, timings: Path) -> None:
             body = flask.request.get_json(silent=True) or {}
             elapsed = (time.perf_counter() - flask.g.benchmark_start) * 1000
             log.write(json.dumps({"output": body.get("output", ""), "ms": elapsed, "body": body,
+                                  "status": response.status_code,
                                   "replay": "X-Benchmark-Replay" in flask.request.headers}) + "\n")
         return response
 
@@ -144,15 +145,16 @@ def measure(url: str, token: str, loads: int, seconds: float, screenshot: Path |
 
 
 def replay(url: str, token: str, timings: Path, times: int) -> None:
-    """Post the last body the browser sent for each wall callback ``times`` times, one request at a time, as
-    the display would (kiosk cookie, CSRF header); the web process times them like the others."""
+    """Post the last body the browser sent for each wall callback that did its work (not skipped because its
+    panel was hidden) ``times`` times, one request at a time, as the display would (kiosk cookie, CSRF
+    header); the web process times them like the others. Rotating is left out: it reads nothing."""
     import requests
 
     bodies = {}
     for line in timings.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         name = callback_name(entry["output"])
-        if name and name != "rotate":  # rotating returns the next scene: the same work whatever the body
+        if name and name != "rotate" and entry["status"] == 200:  # 204: the panel was hidden, nothing done
             bodies[name] = entry["body"]
     session = requests.Session()
     session.get(f"{url}/kiosk/{token}", timeout=30)
@@ -225,8 +227,8 @@ and 19 departments), {rows['feedback']:,} citizen reports, 5 active alerts; fill
 The wall ran for {args.seconds:.0f} s in headless Chromium at 1920x1080 with a 1 s refresh and the shipped three
 scenes rotating every 3 s.
 
-Server time of each wall callback, one request at a time (the last request the browser sent for each,
-posted {args.replays} times):
+Server time of each wall callback, one request at a time (the last request the browser sent for each that
+updated its panel, posted {args.replays} times):
 
 | wall callback | requests | p50 (server) | p95 (server) |
 |---|---|---|---|
