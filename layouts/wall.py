@@ -61,7 +61,7 @@ def layout(**_query) -> html.Div:
     today, first, _previous_first, _previous_last = _periods()
     with current().engine.connect() as connection:
         this_month = _results(connection, first, today)  # shared by the indicators and the map
-    view = _map_view(scene, language, districts, this_month)
+    view = _map_view(scene, language, this_month)
     figure = district_map(districts, view["values"], "", height=MAP_HEIGHT, tile_url=settings.web.map_tile_url,
                           dark=True, value_format=".1f", value_range=(0, 100))
     add_sensors(figure, view["lons"], view["lats"], view["colours"], view["hovertexts"], size=18)
@@ -191,22 +191,25 @@ def map_values(index, _tick, screen_height):
     if "map" not in scene.panels:
         raise PreventUpdate
     settings = current().settings
-    districts = read_geojson(settings.resolve(settings.province.districts_file))
-    view = _map_view(scene, current_language(), districts)
+    view = _map_view(scene, current_language())
     figure = Patch()
     if ctx.triggered_id == SCREEN and isinstance(screen_height, int | float) and screen_height > 0:
         scale = screen_height / DESIGN_HEIGHT  # once per page: the zoom, dots and fonts for this screen
+        districts = read_geojson(settings.resolve(settings.province.districts_file))
         figure["layout"]["map"]["zoom"] = fit_zoom(districts, MAP_HEIGHT * scale, MAP_WIDTH * scale)
         figure["layout"]["font"]["size"] = round(18 * scale)
         figure["data"][1]["marker"]["size"] = round(18 * scale)
-    figure["data"][0]["z"] = [view["values"].get(feature["properties"]["code"]) for feature in districts["features"]]
+    codes = sorted(view["values"])  # shapes are matched by code, in any order: no need to read them again
+    figure["data"][0]["locations"] = codes
+    figure["data"][0]["z"] = [view["values"][code] for code in codes]
+    figure["data"][0]["text"] = [view["names"][code] for code in codes]
     figure["data"][0]["colorbar"]["title"]["text"] = view["unit"]
     figure["data"][1]["marker"]["color"] = view["colours"]
     figure["data"][1]["hovertext"] = view["hovertexts"]
     return figure, view["title"], view["legend"]
 
 
-def _map_view(scene, language: str, districts: dict, this_month: dict | None = None) -> dict:
+def _map_view(scene, language: str, this_month: dict | None = None) -> dict:
     """What the map shows in ``scene``: district values of its map indicator this month, sensor statuses."""
     today, first, _previous_first, _previous_last = _periods()
     now = utcnow()
@@ -221,9 +224,10 @@ def _map_view(scene, language: str, districts: dict, this_month: dict | None = N
     found = statuses(sensors, latest, means, now)
     code = scene.map_indicator
     entry = catalogue.get(code, {})
-    codes = [feature["properties"]["code"] for feature in districts["features"]]
     return {
-        "values": {unit: results[unit].values.get(code) for unit in codes if unit in results},
+        "values": {result.unit_code: result.values.get(code) for result in results.values()
+                   if result.level == "district"},
+        "names": {result.unit_code: result.unit_name for result in results.values() if result.level == "district"},
         "unit": entry.get("unit", ""),
         "title": text("wall.map", language, indicator=entry.get(f"name_{language}", code)),
         "lons": [status.lon for status in found], "lats": [status.lat for status in found],
