@@ -166,6 +166,25 @@ def replay(url: str, token: str, timings: Path, times: int) -> None:
                 raise RuntimeError(f"replay refused: {response.status_code} {response.text[:200]}")
 
 
+def p95s(entries: list[dict]) -> dict[str, float]:
+    by_callback: dict[str, list[float]] = {}
+    for entry in entries:
+        name = callback_name(entry["output"])
+        if name:
+            by_callback.setdefault(name, []).append(entry["ms"])
+    return {name: percentile(times, 0.95) for name, times in by_callback.items()}
+
+
+def verdict(replayed: dict[str, float], first_load_ms: float, rss: float) -> str:
+    """Which targets this run met, in words."""
+    over = [f"{name} ({ms:.0f} ms)" for name, ms in replayed.items() if ms >= 100]
+    parts = [("every callback's p95 under 100 ms one at a time",
+              "met" if not over else "not met by " + ", ".join(over)),
+             (f"first load {first_load_ms:.0f} ms under 2 s", "met" if first_load_ms < 2000 else "not met"),
+             (f"{rss:.0f} MB under 500 MB", "met" if rss < 500 else "not met")]
+    return "; ".join(f"{target}: {result}" for target, result in parts) + "."
+
+
 def table(entries: list[dict]) -> str:
     by_callback: dict[str, list[float]] = {}
     for entry in entries:
@@ -217,6 +236,7 @@ def main() -> None:
         entries = [json.loads(line) for line in timings.read_text(encoding="utf-8").splitlines()]
     in_browser = table([entry for entry in entries if not entry["replay"]])
     one_at_a_time = table([entry for entry in entries if entry["replay"]])
+    result = verdict(p95s([entry for entry in entries if entry["replay"]]), statistics.median(first_loads) * 1000, rss)
     report = f"""
 `benchmarks/dashboard.py`, {local_day(now).isoformat()}, {machine()}.
 
@@ -249,6 +269,8 @@ Web process resident memory at the end: {rss:.0f} MB (peak {peak:.0f} MB). Load 
 Targets: every callback's p95 under 100 ms of server time, the first load under 2 s, the web process under
 500 MB. The callbacks read the monthly and daily portal rollups through `portal_indicators`, the hourly sensor
 rollups (12 hours of pollutant means for VN_AQI) and the `latest_readings` table, never raw readings.
+
+This run: {result}
 """
     print(report)
     if args.write:
