@@ -96,22 +96,27 @@ def test_the_wall_speaks_english_with_english_numbers(wall_site, browser):
         context.close()
 
 
-def test_an_alert_acknowledged_on_the_alerts_page_shows_acknowledged_on_the_wall(wall_site, browser, page):
-    from tests.auth.conftest import PASSWORDS
+def test_an_alert_acknowledged_on_the_alerts_page_shows_acknowledged_on_the_wall(wall_site, browser, page,
+                                                                                demo_engine, tmp_path):
+    from tests.auth.conftest import PASSWORDS, serving
+    from tests.dashboard.conftest import wall_settings
 
     context, wall = open_wall(browser, wall_site, 1920, 1080)
+    # The operator works on another web process of the same store, with the usual 30 s refresh (the wall's
+    # one-second refresh would redraw the alerts table under the operator's click).
     try:
-        critical = wall.locator(".ioc-wall-alert", has_text="Lộc Ninh")
-        assert "Chưa xác nhận" in critical.inner_text()
-        sign_in_with_the_form(page, wall_site.url, "operator", PASSWORDS["operator"])
-        page.goto(wall_site.url + "/alerts")
-        row = page.locator(".ioc-alert-row", has_text="Lộc Ninh")
-        row.get_by_role("button", name="Xác nhận").click()
-        page.get_by_text(re.compile(r"Đã xác nhận cảnh báo #\d+\.")).wait_for(timeout=WAIT_MS)
-        wall.locator(".ioc-wall-alert-acknowledged", has_text="Lộc Ninh").wait_for(timeout=WAIT_MS)
-        assert "Đã xác nhận" in critical.inner_text()
-        assert wall.locator(".ioc-wall-alert-unacknowledged").count() == 4
-        assert wall.console_errors == [] and page.console_errors == []
+        with serving(wall_settings(tmp_path / "operations", refresh_seconds=30), demo_engine) as operations:
+            critical = wall.locator(".ioc-wall-alert", has_text="Lộc Ninh")
+            assert "Chưa xác nhận" in critical.inner_text()
+            sign_in_with_the_form(page, operations.url, "operator", PASSWORDS["operator"])
+            page.goto(operations.url + "/alerts")
+            row = page.locator(".ioc-alert-row", has_text="Lộc Ninh")
+            row.get_by_role("button", name="Xác nhận").click()
+            page.get_by_text(re.compile(r"Đã xác nhận cảnh báo #\d+\.")).wait_for(timeout=WAIT_MS)
+            wall.locator(".ioc-wall-alert-acknowledged", has_text="Lộc Ninh").wait_for(timeout=WAIT_MS)
+            assert "Đã xác nhận" in critical.inner_text()
+            assert wall.locator(".ioc-wall-alert-unacknowledged").count() == 4
+            assert wall.console_errors == [] and page.console_errors == []
     finally:
         context.close()
 
