@@ -31,7 +31,7 @@ docs: $(VENV)/.installed-test
 	$(BIN)/ioc config-reference --write docs/configuration.md
 
 benchmarks: $(VENV)/.installed-test
-	for script in benchmarks/*.py; do $(BIN)/python $$script; done
+	for script in $(filter-out benchmarks/demo_data.py,$(wildcard benchmarks/*.py)); do $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis

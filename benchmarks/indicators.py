@@ -42,7 +42,8 @@ FIRST_DAY = date(2024, 11, 1)  # 24 whole months
 
 
 def fill(engine, settings, first_day: date = FIRST_DAY, last_day: date = LAST_DAY) -> tuple[int, int]:
-    """The portal simulator's history of ``first_day..last_day`` stored as the collector stores it."""
+    """The portal simulator's catalogue and history for Vietnam days ``first_day..last_day``; returns the
+    daily statistics and procedure-usage rows stored. The dashboard benchmark fills its year with this too."""
     model = model_for(settings, first_day=first_day)
     sectors, procedures = model.catalogue
     stats_rows = usage_rows = 0

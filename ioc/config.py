@@ -126,13 +126,6 @@ class AlertSettings(Section):
         return self
 
 
-class WebSettings(Section):
-    host: str = Field("127.0.0.1", description="Address the web server listens on.")
-    port: Port = Field(8050, description="Port the web server listens on.")
-    refresh_seconds: PositiveInt = Field(30, description="How often pages refresh their data.")
-    default_language: Literal["vi", "en"] = Field("vi", description="Language of a first visit.")
-
-
 class AuthSettings(Section):
     session_minutes: PositiveInt = Field(480, description="A signed-in session expires after this long.")
     max_failed_logins: PositiveInt = Field(5, description="Failed sign-ins before the account is locked.")
@@ -294,6 +287,60 @@ class FeedbackSettings(Section):
 
     def category(self, code: str) -> FeedbackCategory | None:
         return next((category for category in self.categories if category.code == code), None)
+WALL_PANELS = ("indicators", "map", "alerts", "feedback")
+"""What a wall scene can show: indicators against targets, the district and sensor map, active alerts,
+today's citizen feedback."""
+
+
+class SceneTitle(Section):
+    vi: str = Field(min_length=1, description="Title in Vietnamese.")
+    en: str = Field(min_length=1, description="Title in English.")
+
+
+class WallScene(Section):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", description="Short name of the scene.")
+    title: SceneTitle = Field(description="Title shown at the top of the wall during the scene.")
+    panels: list[Literal["indicators", "map", "alerts", "feedback"]] = Field(
+        list(WALL_PANELS), min_length=1, description="Panels the scene shows: indicators, map, alerts, feedback.")
+    indicators: list[str] = Field(
+        list(DEFAULT_TARGETS), min_length=1, max_length=8,
+        description="Indicator codes shown against their targets (each needs a target in indicators.targets).")
+    map_indicator: str = Field(
+        "online_dossier_rate", description="Indicator that colours the districts on the map (it needs a target).")
+    seconds: PositiveInt = Field(60, description="How long the scene stays on screen before the next one.")
+
+    @model_validator(mode="after")
+    def _no_double_panel(self) -> WallScene:
+        if len(set(self.panels)) != len(self.panels):
+            raise ValueError(f"scene {self.id!r} lists a panel twice")
+        return self
+
+
+class WallSettings(Section):
+    scenes: list[WallScene] = Field(
+        [WallScene(id="overview", title=SceneTitle(vi="Toàn cảnh tỉnh", en="Province at a glance"))],
+        min_length=1, description="Scenes the wall display rotates through, in order (docs/wall.md).")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> WallSettings:
+        ids = [scene.id for scene in self.scenes]
+        doubles = sorted({name for name in ids if ids.count(name) > 1})
+        if doubles:
+            raise ValueError(f"scene id used more than once: {', '.join(doubles)}")
+        return self
+
+
+class WebSettings(Section):
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: Port = Field(8050, description="Port the web server listens on.")
+    refresh_seconds: PositiveInt = Field(30, description="How often pages refresh their data.")
+    default_language: Literal["vi", "en"] = Field("vi", description="Language of a first visit.")
+    wall: WallSettings = Field(WallSettings(), description="The wall display (/wall): its scenes.")
+    map_tile_url: str | None = Field(
+        None, pattern=r"^(https?://|/)\S*\{z\}\S*\{x\}\S*\{y\}",
+        description="A basemap under the district polygons, as a raster tile URL with {z}/{x}/{y}, for provinces "
+        "that host their own; none by default (the maps need no tile server).")
+    map_tile_attribution: str = Field("", description="Attribution of the basemap at map_tile_url, shown on maps.")
 
 
 class Settings(Section):
@@ -320,6 +367,16 @@ class Settings(Section):
         ]
         if missing:
             raise ValueError("reference file not found: " + ", ".join(f"province.{name}" for name in missing))
+        return self
+
+    @model_validator(mode="after")
+    def _wall_indicators_have_targets(self) -> Settings:
+        targets = self.indicators.targets
+        for number, scene in enumerate(self.web.wall.scenes):
+            for code in (*scene.indicators, scene.map_indicator):
+                if code not in targets:
+                    raise ValueError(f"web.wall.scenes.{number} ({scene.id}): indicator {code!r} has no target in "
+                                     f"indicators.targets (known: {', '.join(sorted(targets))})")
         return self
 
     def resolve(self, path: Path) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from ioc.config import Section, Settings
+from ioc.config import Section, Settings, WallScene
 
 BEGIN = "<!-- BEGIN GENERATED: ioc config-reference -->"
 END = "<!-- END GENERATED -->"
@@ -52,7 +52,8 @@ def _table(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def undocumented_fields() -> list[str]:
     """Settings that have no help text: each is a gap in the reference."""
-    models = [(Settings, ""), *[(cls.options_model, f"collectors.{name}.") for name, cls in _collectors()]]
+    models = [(Settings, ""), (WallScene, "web.wall.scenes[]."),
+              *[(cls.options_model, f"collectors.{name}.") for name, cls in _collectors()]]
     return [path for model, prefix in models for path, field in _fields(model, prefix) if not field.description]
 
 
@@ -66,6 +67,8 @@ def _collectors():
 
 def render() -> str:
     lines = [BEGIN, "", "### Sections", "", *_table(Settings)]
+    lines += ["", "### `web.wall.scenes[]`", "", "Each scene of the wall display (docs/wall.md).", "",
+              *_table(WallScene, "web.wall.scenes[].")]
     for name, cls in _collectors():
         lines += ["", f"### `collectors.{name}`", "", (cls.__doc__ or "").strip().splitlines()[0], "",
                   *_table(cls.options_model, f"collectors.{name}.")]

@@ -22,7 +22,7 @@ from ioc.store import queries
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
 from layouts.analytics_filters import commune_options, control, filters, part, sort_button
-from layouts.maps import district_map, read_geojson, recoloured
+from layouts.maps import district_map, read_geojson, recoloured, with_shapes
 
 PATH = "/analytics"
 PERMISSION = ANALYSE
@@ -182,11 +182,12 @@ def summary(*values):
     return ranking_table(explored, state, language), comparison(explored, language), figure
 
 
-def blank_map() -> go.Figure:
+def blank_map() -> dict:
     """The districts without values: the summary callback colours them (``maps.recoloured``)."""
     settings = current().settings
-    return district_map(read_geojson(settings.resolve(settings.province.districts_file)), {}, "", height=460,
-                        shown={}, width=300)
+    districts = read_geojson(settings.resolve(settings.province.districts_file))
+    return with_shapes(district_map(districts, {}, "", height=460, tile_url=settings.web.map_tile_url,
+                                    shown={}, width=300), districts)
 
 
 def series_figure(drawn: explorer.Series, indicator: str, unit: str, language: str) -> go.Figure:

@@ -7,7 +7,7 @@ from ioc.auth.permissions import VIEW
 from ioc.i18n import moment, number, text
 from ioc.store import alert_queries, queries
 from ioc.web.context import current, current_language
-from layouts.maps import district_map, read_geojson
+from layouts.maps import district_map, read_geojson, with_shapes
 
 PATH = "/"
 PERMISSION = VIEW
@@ -31,7 +31,8 @@ def layout(**_query) -> html.Div:
     province = next(unit for unit in units if unit["level"] == "province")
     boundaries = read_geojson(settings.resolve(settings.province.districts_file))
     area_label = text("overview.area", language)
-    figure = district_map(boundaries, {d["code"]: d["area_km2"] for d in districts}, area_label)
+    figure = with_shapes(district_map(boundaries, {d["code"]: d["area_km2"] for d in districts}, area_label),
+                         boundaries)
     return html.Div(
         [
             html.H1(text("overview.heading", language)),

@@ -9,8 +9,9 @@ from ioc.auth.guard import current_principal, page_permission
 from ioc.i18n import LANGUAGES, text
 from ioc.web.context import current, current_language
 
-NAVIGATION = [("nav.overview", "/"), ("nav.analytics", "/analytics"), ("nav.alerts", "/alerts"),
-              ("nav.feedback", "/feedback"), ("nav.admin", "/admin")]
+NAVIGATION = [("nav.overview", "/"), ("nav.wall", "/wall"), ("nav.analytics", "/analytics"),
+              ("nav.sensors", "/sensors"), ("nav.alerts", "/alerts"), ("nav.feedback", "/feedback"),
+              ("nav.health", "/health"), ("nav.admin", "/admin")]
 
 
 def shell() -> html.Div:

@@ -16,8 +16,8 @@ COOKIE = "ioc_kiosk"
 PREFIX = "iock_"
 COOKIE_MAX_AGE_SECONDS = 400 * 24 * 3600
 """Browsers cap a cookie's life at 400 days; the display re-opens its kiosk URL to renew it."""
-WALL_PATH = "/"
-"""Where a kiosk URL leads: the overview until the wall page exists."""
+WALL_PATH = "/wall"
+"""Where a kiosk URL leads: the wall display."""
 
 
 def create(engine: Engine, name: str, actor: str, address: str = "local") -> str:

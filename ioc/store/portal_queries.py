@@ -188,3 +188,8 @@ def online_procedures_used(connection: Connection, first: date, last: date, grai
         whole = select(rows.c.bucket, distinct).group_by(rows.c.bucket)
         used.update({(PROVINCE_WIDE, key): n for key, n in connection.execute(whole)})
     return used
+
+
+def latest_day(connection: Connection) -> date | None:
+    """The newest Vietnam day with dossier statistics (None before the first)."""
+    return connection.execute(select(func.max(schema.dossier_stats.c.day))).scalar_one()

@@ -120,6 +120,18 @@ readings = Table(
 )
 
 
+latest_readings = Table(
+    "latest_readings",
+    metadata,
+    Column("sensor_id", String(64), ForeignKey("sensors.id"), primary_key=True),
+    Column("metric", String(40), primary_key=True),
+    Column("ts", UTCDateTime, nullable=False, comment="time of the newest reading of this sensor metric"),
+    Column("value", Float, nullable=False),
+    comment="the newest reading of every sensor metric, kept by the writer on ingest (migration 0006)",
+)
+"""So that pages read one row per sensor metric instead of searching ``readings`` for the newest."""
+
+
 def _rollup(name: str, bucket: Column) -> Table:
     return Table(
         name,

@@ -4,7 +4,7 @@ Two costs dominate the general path on SQLite: SQLAlchemy's per-value type proce
 statement row by row (``executemany``, or ``RETURNING``), where the sqlite3 module releases and re-takes the
 GIL at every row and so waits on the MQTT network thread each time. Here each statement is one multi-row
 statement, executed in one step: first the keys of the batch that are already stored are looked up (none,
-usually), then the others are inserted, then the hourly and daily rollups are upserted.
+usually), then the others are inserted, then the hourly and daily rollups and the latest values are upserted.
 
 Times are written exactly as ``schema.UTCDateTime`` writes them on SQLite (``YYYY-MM-DD HH:MM:SS.ffffff``,
 UTC) and days as ISO dates, so both paths read and find each other's rows. Only placeholders are formatted
@@ -32,6 +32,11 @@ _FOLD = (
     "ON CONFLICT (sensor_id, metric, {bucket}) DO UPDATE SET "
     '"count" = "count" + excluded."count", "sum" = "sum" + excluded."sum", '
     '"min" = min("min", excluded."min"), "max" = max("max", excluded."max")'
+)
+_LATEST = (
+    "INSERT INTO latest_readings (sensor_id, metric, ts, value) VALUES {} "
+    "ON CONFLICT (sensor_id, metric) DO UPDATE SET ts = excluded.ts, value = excluded.value "
+    "WHERE excluded.ts > latest_readings.ts"
 )
 
 
@@ -87,4 +92,10 @@ def store_new_readings(connection: Connection, readings: dict[tuple, Reading], r
     for table, bucket, groups in (("rollups_hourly", "hour", hourly), ("rollups_daily", "day", daily)):
         for values, parameters in _chunks([(*key, *aggregate) for key, aggregate in groups.items()], 7):
             connection.exec_driver_sql(_FOLD.format(table=table, bucket=bucket, values=values), parameters)
+    newest: dict[tuple, tuple] = {}  # times in this form sort as the moments they are
+    for (sensor_id, metric, ts), value in keyed.items():
+        if (sensor_id, metric) not in newest or ts > newest[sensor_id, metric][0]:
+            newest[sensor_id, metric] = (ts, value)
+    for values, parameters in _chunks([(*key, *latest) for key, latest in newest.items()], 4):
+        connection.exec_driver_sql(_LATEST.format(values), parameters)
     return len(keyed)

@@ -83,7 +83,27 @@ def store_readings(connection: Connection, readings: Iterable[Reading]) -> int:
     ]
     _fold_into_rollup(connection, schema.rollups_hourly, "hour", hourly_rows)
     _fold_into_rollup(connection, schema.rollups_daily, "day", _days_of_hours(hourly_rows))
+    _keep_latest(connection, inserted)
     return len(inserted)
+
+
+def _keep_latest(connection: Connection, inserted) -> None:
+    """Move ``latest_readings`` forward to the newest of the new readings; a late reading leaves it alone."""
+    newest: dict[tuple, tuple] = {}
+    for sensor_id, metric, ts, value in inserted:
+        if (sensor_id, metric) not in newest or ts > newest[sensor_id, metric][0]:
+            newest[sensor_id, metric] = (ts, value)
+    if not newest:
+        return
+    table = schema.latest_readings
+    statement = insert_for(connection, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["sensor_id", "metric"],
+        set_={"ts": statement.excluded.ts, "value": statement.excluded.value},
+        where=statement.excluded.ts > table.c.ts,
+    )
+    connection.execute(statement, [{"sensor_id": sensor_id, "metric": metric, "ts": ts, "value": value}
+                                   for (sensor_id, metric), (ts, value) in newest.items()])
 
 
 def _days_of_hours(hourly_rows: list[dict]) -> list[dict]:

@@ -13,12 +13,13 @@ from ioc.feedback import api as feedback_api
 from ioc.i18n import text
 from ioc.web import csp, exports, language
 from ioc.web.context import AppContext, install
-from layouts import admin, alerts, analytics, feedback, overview, shell
+from layouts import admin, alerts, analytics, feedback, health, overview, sensors, shell, wall
 
 ASSETS = Path(__file__).with_name("assets")
-PAGES = (overview, analytics, alerts, feedback, admin)
-_PAGE_CALLBACKS: tuple[dict, list] = ({}, [])
-"""Callbacks the page modules declared with ``dash.callback``, kept for every app (see ``_give_callbacks``)."""
+PAGES = (overview, wall, analytics, sensors, alerts, feedback, health, admin)
+_PAGE_CALLBACKS: tuple[dict, list, list] = ({}, [], [])
+"""Callbacks the page modules declared with ``dash.callback`` (and the scripts of their clientside ones),
+kept for every app (see ``_give_callbacks``)."""
 
 
 def create_app(settings: Settings, engine: Engine) -> dash.Dash:
@@ -33,6 +34,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
         external_stylesheets=[],
         title=text("app.title", settings.web.default_language),
         update_title=None,
+        eager_loading=True,  # Plotly loads with the page, not after the first graph appears (the wall's first load)
     )
     install(app.server, AppContext(settings=settings, engine=engine))
     app.server.register_blueprint(language.blueprint)
@@ -41,6 +43,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     app.server.register_blueprint(exports.blueprint)
     feedback_api.install(app.server, settings)
     app.server.register_blueprint(feedback.blueprint)
+    app.server.register_blueprint(health.blueprint)
     for page in PAGES:
         page.register()
     _give_callbacks(app)
@@ -56,10 +59,13 @@ def _give_callbacks(app: dash.Dash) -> None:
     Dash moves those declarations to the first app that serves a request and leaves none for the next app
     made in the same process (tests make one per test), which would then lack its pages' callbacks.
     """
-    declared_map, declared_list = _PAGE_CALLBACKS
+    declared_map, declared_list, declared_scripts = _PAGE_CALLBACKS
     declared_map.update(dash_callbacks.GLOBAL_CALLBACK_MAP)
     declared_list.extend(dash_callbacks.GLOBAL_CALLBACK_LIST)
+    declared_scripts.extend(dash_callbacks.GLOBAL_INLINE_SCRIPTS)
     dash_callbacks.GLOBAL_CALLBACK_MAP.clear()
     dash_callbacks.GLOBAL_CALLBACK_LIST.clear()
+    dash_callbacks.GLOBAL_INLINE_SCRIPTS.clear()
     app.callback_map.update({output: dict(entry) for output, entry in declared_map.items()})
     app._callback_list.extend(dict(callback) for callback in declared_list)
+    app._inline_scripts.extend(declared_scripts)

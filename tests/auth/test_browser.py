@@ -48,11 +48,11 @@ def test_a_viewer_is_shown_a_refusal_for_the_admin_page(site, accounts, page):
 def test_a_wall_display_opens_from_its_kiosk_url_and_closes_when_revoked(site, page):
     token = kiosk.create(site.engine, "phong-hop-1", "test")
     page.goto(f"{site.url}/kiosk/{token}")
-    page.get_by_text("Tổng quan tỉnh").wait_for(timeout=WAIT_MS)
-    assert page.url == site.url + "/"
+    page.get_by_text("Toàn cảnh tỉnh").wait_for(timeout=WAIT_MS)
+    assert page.url == site.url + "/wall"
     kiosk.revoke(site.engine, "phong-hop-1", "test")
     # Move within the app as a link does, so that Dash's router posts its next callback: refused, it reloads.
     page.evaluate("() => { window.history.pushState({}, '', '/?next'); "
                   "window.dispatchEvent(new PopStateEvent('popstate')); }")
     page.get_by_text("Mã màn hình này không hợp lệ hoặc đã bị thu hồi.").wait_for(timeout=WAIT_MS)
-    assert page.get_by_text("Tổng quan tỉnh").count() == 0
+    assert page.get_by_text("Toàn cảnh tỉnh").count() == 0

@@ -38,8 +38,9 @@ def test_an_unknown_language_is_not_found(live_server):
 
 
 @pytest.mark.browser
-def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(kiosk_url, page):
+def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(kiosk_url, live_server, page):
     page.goto(kiosk_url)
+    page.goto(live_server + "/")
     page.wait_for_selector(".ioc-stat-value")
     page.wait_for_selector("#overview-map .main-svg")
     assert page.locator("h1").inner_text() == "Tổng quan tỉnh"
@@ -51,8 +52,9 @@ def test_the_overview_renders_in_vietnamese_with_the_map_and_its_attribution(kio
 
 
 @pytest.mark.browser
-def test_switching_to_english_translates_the_shell_and_the_page(kiosk_url, page):
+def test_switching_to_english_translates_the_shell_and_the_page(kiosk_url, live_server, page):
     page.goto(kiosk_url)
+    page.goto(live_server + "/")
     page.wait_for_selector(".ioc-stat-value")
     page.click("a[lang='en']")
     page.wait_for_selector("text=Province overview")
