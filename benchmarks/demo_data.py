@@ -23,13 +23,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.indicators import fill as fill_portal  # noqa: E402
+from collectors.feedback_simulator import FeedbackSimulator  # noqa: E402
 from ioc.config import load_settings  # noqa: E402
+from ioc.feedback.places import DistrictLocator  # noqa: E402
 from ioc.reference import load_reference_data  # noqa: E402
 from ioc.store import alert_queries, queries, schema  # noqa: E402
 from ioc.store.engine import open_engine  # noqa: E402
 from ioc.store.migrate import upgrade  # noqa: E402
 from ioc.store.writer import finish_run, start_run, upsert_rows  # noqa: E402
-from ioc.timeutil import local_day, utcnow  # noqa: E402
+from ioc.timeutil import local_day, local_day_start, utcnow  # noqa: E402
 
 SEED = 2026
 SILENT = ("aq-dongxoai-tienthanh", "rain-locninh")
@@ -87,32 +89,17 @@ def fill_sensors(engine, now: datetime, days: int) -> int:
     return hourly_count
 
 
-def fill_feedback(engine, now: datetime, days: int, per_day: int = 40) -> int:
-    """Citizen reports received over ``days`` days: most answered within a week, some overdue."""
-    rng = random.Random(SEED + 1)
-    with engine.connect() as connection:
-        units = [unit["code"] for unit in queries.units(connection, level="commune")]
-    rows = []
-    for offset in range(days, -1, -1):
-        day_start = (now - timedelta(days=offset)).replace(hour=0, minute=0, second=0, microsecond=0)
-        for _ in range(per_day if offset else int(per_day * now.hour / 24)):
-            received = day_start + timedelta(seconds=rng.randrange(24 * 3600))
-            if received > now:
-                continue
-            answered = received + timedelta(hours=rng.randrange(2, 24 * 7))
-            answered = answered if answered <= now and (offset > 10 or rng.random() < 0.8) else None
-            number = len(rows) + 1
-            rows.append({
-                "tracking_code": f"PA-{number:07d}", "channel": "app", "channel_ref": f"demo-{number}",
-                "category": rng.choice(("environment", "traffic", "land", "public_order", "services")),
-                "title": f"Phản ánh số {number}", "description": "Nội dung phản ánh của người dân (dữ liệu mẫu).",
-                "unit_code": rng.choice(units), "status": "answered" if answered else "processing",
-                "received_at": received, "due_at": received + timedelta(days=5), "answered_at": answered,
-            })
-    with engine.begin() as connection:
-        for first in range(0, len(rows), CHUNK):
-            connection.execute(schema.feedback.insert(), rows[first:first + CHUNK])
-    return len(rows)
+def fill_feedback(engine, settings, now: datetime, days: int) -> int:
+    """Citizen reports of the last ``days`` days, handled through the workflow as the demo's simulator
+    writes its history (most answered and closed, recent ones still open), and a dozen received today."""
+    simulator = FeedbackSimulator(settings, engine, base_url="", history_days=days, seed=SEED + 1)
+    written = simulator.write_history(now)
+    midnight = local_day_start(local_day(now))
+    locator = DistrictLocator.of(settings)
+    with engine.begin() as connection:  # and some received today, still open
+        for n in range(12):
+            simulator.write_report(connection, locator, f"today-{n}", midnight + (now - midnight) * (n + 1) / 13)
+    return written + 12
 
 
 def fill_alerts_and_runs(engine, now: datetime) -> None:
@@ -146,7 +133,7 @@ def fill_year(engine, settings, now: datetime | None = None, days: int = 365) ->
     last = local_day(now)
     stats, usage = fill_portal(engine, settings, last - timedelta(days=days - 1), last)
     hourly = fill_sensors(engine, now, days)
-    feedback = fill_feedback(engine, now, days)
+    feedback = fill_feedback(engine, settings, now, days)
     fill_alerts_and_runs(engine, now)
     return {"dossier_stats": stats, "procedure_usage": usage, "rollups_hourly": hourly, "feedback": feedback}
 

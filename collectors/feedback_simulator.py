@@ -140,16 +140,8 @@ class FeedbackSimulator:
             for day in range(self.history_days, 0, -1):
                 for n in range(self.rng.randint(6, 16)):
                     at = now - timedelta(days=day, hours=self.rng.uniform(0, 24))
-                    body = self.body()
                     ref = "history-0" if written == 0 else f"history-{day}-{n}"
-                    report = handling.NewReport(
-                        channel="app" if written == 0 else body["channel"], channel_ref=ref,
-                        category=body["category"], title=body["title"], description=body["description"],
-                        lon=body.get("position", {}).get("lon"), lat=body.get("position", {}).get("lat"),
-                        unit_code=body.get("unit_code"), reporter_name=body.get("reporter", {}).get("name"),
-                        reporter_phone=body.get("reporter", {}).get("phone"))
-                    row, _ = handling.submit(connection, self.settings.feedback, locator, report,
-                                             f"apikey:{KEY_NAME}", at)
+                    row = self.write_report(connection, locator, ref, at, channel="app" if written == 0 else None)
                     written += 1
                     moment = at
                     while (step := self.next_step(row["status"])) is not None:
@@ -158,6 +150,19 @@ class FeedbackSimulator:
                             break  # recent reports are still open, and now and then one lingers
                         row = handling.transition(connection, row["id"], step, "operator", moment)
         return written
+
+    def write_report(self, connection, locator: DistrictLocator, ref: str, at: datetime,
+                     channel: str | None = None) -> dict:
+        """One simulated report received at ``at``, stored as the intake API stores it; returns its row."""
+        body = self.body()
+        report = handling.NewReport(
+            channel=channel or body["channel"], channel_ref=ref,
+            category=body["category"], title=body["title"], description=body["description"],
+            lon=body.get("position", {}).get("lon"), lat=body.get("position", {}).get("lat"),
+            unit_code=body.get("unit_code"), reporter_name=body.get("reporter", {}).get("name"),
+            reporter_phone=body.get("reporter", {}).get("phone"))
+        row, _ = handling.submit(connection, self.settings.feedback, locator, report, f"apikey:{KEY_NAME}", at)
+        return row
 
     def post_one(self, client: httpx.Client) -> None:
         """Post one new report, and take the next workflow step on one report posted earlier."""

@@ -146,9 +146,12 @@ def _periods():
 
 
 def _results(connection, first, last):
-    """Every unit's portal results for one period, by unit code (the one computation: portal_indicators)."""
-    settings = current().settings.indicators
-    return {result.unit_code: result for result in portal_indicators(connection, settings, first, last, "total")}
+    """The province's and the districts' portal results for one period, by unit code (the one computation:
+    portal_indicators); the wall shows no commune or department."""
+    settings = current().settings
+    shown = [settings.province.code, *(unit["code"] for unit in queries.units(connection, level="district"))]
+    results = portal_indicators(connection, settings.indicators, first, last, "total", units=shown)
+    return {result.unit_code: result for result in results}
 
 
 @dash.callback(Output(panel("indicators"), "children"), Input(SCENE, "data"), Input(TICK, "n_intervals"),

@@ -29,7 +29,7 @@ def fill_demo(engine, settings, now) -> None:
     today = local_day(now)
     fill_portal(engine, settings, today - timedelta(days=40), today)
     fill_sensors(engine, now, 1)
-    fill_feedback(engine, now, 10)
+    fill_feedback(engine, settings, now, 10)
     fill_alerts_and_runs(engine, now)
 
 

@@ -54,8 +54,8 @@ def test_upgrading_fills_latest_values_from_the_readings_already_stored(store_ur
 
 
 def _report(number: int, received: datetime, due: datetime | None = None, answered: datetime | None = None,
-            status: str = "processing", closed: datetime | None = None) -> dict:
-    return {"tracking_code": f"PA-{number}", "channel": "app", "channel_ref": str(number), "category": "traffic",
+            status: str = "in_progress", closed: datetime | None = None) -> dict:
+    return {"tracking_code": f"PA-{number}", "channel": "app", "channel_ref": str(number), "category": "roads",
             "title": "Ổ gà", "description": "Đường hỏng", "status": status, "received_at": received,
             "due_at": due, "answered_at": answered, "closed_at": closed}
 
