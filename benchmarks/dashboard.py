@@ -64,6 +64,7 @@ def serve(config: Path, port: int, timings: Path) -> None:
     from ioc.config import Secrets
     from ioc.store.engine import open_engine
     from ioc.web.app import create_app
+    from ioc.web.server import freeze_start_up_objects
 
     settings = load_settings(config)
     app = create_app(settings, open_engine(settings.store_url(Secrets())))
@@ -84,6 +85,7 @@ def serve(config: Path, port: int, timings: Path) -> None:
     app.server.before_request_funcs.setdefault(None, []).insert(0, start)
     app.server.after_request(finish)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a queued request is what this measures
+    freeze_start_up_objects()  # as ioc serve does
     waitress_serve(app.server, host="127.0.0.1", port=port, threads=4, _quiet=True)
 
 

@@ -9,9 +9,12 @@ import os
 from ioc.config import Secrets, load_settings
 from ioc.store.engine import open_engine
 from ioc.web.app import create_app
+from ioc.web.server import freeze_start_up_objects
 
 
 def application():
     settings = load_settings(os.environ.get("IOC_CONFIG", "config.yaml"))
     engine = open_engine(settings.store_url(Secrets()), echo=settings.store.echo_sql)
-    return create_app(settings, engine).server
+    server = create_app(settings, engine).server
+    freeze_start_up_objects()
+    return server
