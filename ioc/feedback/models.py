@@ -29,6 +29,8 @@ MAX_ATTACHMENTS = 10
 
 TEXT = r"^[^\x00]*$"
 """Any text but NUL, which no database column can hold."""
+WORDS = r"^[^\x00]*[^\s\x00][^\x00]*$"
+"""Text as ``TEXT`` that is not blank: a title or description of spaces says nothing."""
 Link = Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s\x00]+$")]
 
 
@@ -58,9 +60,10 @@ class ReportFields(Body):
     channel_ref: str = Field(min_length=1, max_length=100, pattern=TEXT, description=(
         "The channel's own id of the report: sending the same one again returns the stored report, so a retry "
         "never creates a duplicate."))
-    title: str = Field(min_length=1, max_length=TITLE_MAX_CHARS, pattern=TEXT,
+    title: str = Field(min_length=1, max_length=TITLE_MAX_CHARS, pattern=WORDS,
                        description="Plain text; HTML is kept as text.")
-    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX_CHARS, pattern=TEXT, description="Plain text.")
+    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX_CHARS, pattern=WORDS,
+                             description="Plain text.")
     position: Position = Field(None, description="Where the problem is; the district is found from it.")
     reporter: Reporter = Field(None, description="Optional contact of the reporter.")
     attachments: list[Link] = Field([], max_length=MAX_ATTACHMENTS, description="Links to photos or files.")

@@ -74,6 +74,8 @@ REFUSALS = [
     pytest.param({"attachments": ["javascript:alert(1)"]}, 422, "attachments.0", "String should match pattern",
                  id="script link"),
     pytest.param({"title": "a\u0000b"}, 422, "title", "String should match pattern", id="NUL in text"),
+    pytest.param({"title": " \t "}, 422, "title", "String should match pattern", id="blank title"),
+    pytest.param({"description": "\n"}, 422, "description", "String should match pattern", id="blank description"),
     pytest.param({"priority": "high"}, 422, "priority", "Extra inputs are not permitted", id="unknown field"),
 ]
 
