@@ -122,6 +122,7 @@ def test_in_a_browser_an_operator_acknowledges_a_critical_alert_with_a_note(site
     page.locator(".ioc-alert-row").get_by_role("button", name="Xác nhận").click()
     page.get_by_text(f"Đã xác nhận cảnh báo #{alert_id}.").wait_for(timeout=WAIT_MS)
     page.locator(".ioc-alert-log").get_by_text("đã báo đội môi trường").wait_for(timeout=WAIT_MS)
+    page.locator(".ioc-alert-new-critical").wait_for(state="detached", timeout=WAIT_MS)  # the table redraws too
     assert page.locator(".ioc-alert-new-critical").count() == 0
     assert log_of(site.engine, alert_id)[-1][:3] == ("acknowledge", "operator", "đã báo đội môi trường")
     assert page.console_errors == [] and page.outside_requests == []
