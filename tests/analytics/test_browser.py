@@ -74,19 +74,31 @@ def test_a_shared_url_opens_with_its_filters(site, analyst_page):
     assert page.get_by_role("button", name="Giá trị ▼").count() == 1
 
 
+def click_on_the_map(page, lon: float, lat: float) -> None:
+    """A real mouse click at (``lon``, ``lat``) on the explorer's map, once the map has drawn."""
+    graph = page.locator(".ioc-analytics-map .js-plotly-plot")
+    page.wait_for_function("() => document.querySelector('.ioc-analytics-map .js-plotly-plot')._fullLayout"
+                           "?.map?._subplot?.map?.loaded()", timeout=WAIT_MS)
+    x, y = page.evaluate("([lon, lat]) => { const map = document.querySelector('.ioc-analytics-map .js-plotly-plot')"
+                         "._fullLayout.map._subplot.map; const p = map.project([lon, lat]); return [p.x, p.y]; }",
+                         [lon, lat])
+    graph.scroll_into_view_if_needed()
+    box = page.locator(".ioc-analytics-map .maplibregl-canvas").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
 def test_clicking_a_district_on_the_map_chooses_it(site, analyst_page):
     page = analyst_page
     page.goto(site.url + MARCH)
     expect(page.locator(".ioc-analytics-table")).to_contain_text("Bình Long", timeout=WAIT_MS)
-    graph = page.locator(".ioc-analytics-map .js-plotly-plot")
-    page.wait_for_function("() => document.querySelector('.ioc-analytics-map .js-plotly-plot')._fullLayout"
-                           "?.map?._subplot?.map?.loaded()", timeout=WAIT_MS)
-    x, y = page.evaluate("() => { const map = document.querySelector('.ioc-analytics-map .js-plotly-plot')"
-                         "._fullLayout.map._subplot.map; const p = map.project([106.87, 11.52]); return [p.x, p.y]; }")
-    graph.scroll_into_view_if_needed()
-    box = page.locator(".ioc-analytics-map .maplibregl-canvas").bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)  # the middle of Đồng Xoài
-    expect(dropdown(page, "Đơn vị")).to_have_text("Đồng Xoài", timeout=WAIT_MS)
+    for attempt in range(3):  # a click that lands while Plotly redraws the recoloured map is lost: click again
+        click_on_the_map(page, 106.87, 11.52)  # the middle of Đồng Xoài
+        try:
+            expect(dropdown(page, "Đơn vị")).to_have_text("Đồng Xoài", timeout=WAIT_MS / 3)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     expect(page).to_have_url(site.url + MARCH + "&unit=689", timeout=WAIT_MS)
     expect(page.locator(".ioc-analytics-table")).to_contain_text("Tân Phú", timeout=WAIT_MS)
 
