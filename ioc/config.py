@@ -34,6 +34,13 @@ DEFAULT_CONFIG_FILE = "config.yaml"
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
+def _refuse_doubles(what: str, names: list[str]) -> None:
+    """A validator's check that names meant to tell items apart do: each may be used once."""
+    doubles = sorted({name for name in names if names.count(name) > 1})
+    if doubles:
+        raise ValueError(f"{what} used more than once: {', '.join(doubles)}")
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -118,11 +125,8 @@ class AlertSettings(Section):
 
     @model_validator(mode="after")
     def _names_are_unique(self) -> AlertSettings:
-        for what, names in (("rule id", [rule.id for rule in self.rules]),
-                            ("channel name", [channel.name for channel in self.notifications])):
-            doubles = sorted({name for name in names if names.count(name) > 1})
-            if doubles:
-                raise ValueError(f"{what} used more than once: {', '.join(doubles)}")
+        _refuse_doubles("rule id", [rule.id for rule in self.rules])
+        _refuse_doubles("channel name", [channel.name for channel in self.notifications])
         return self
 
 
@@ -279,10 +283,7 @@ class FeedbackSettings(Section):
 
     @model_validator(mode="after")
     def _codes_are_unique(self) -> FeedbackSettings:
-        codes = [category.code for category in self.categories]
-        doubles = sorted({code for code in codes if codes.count(code) > 1})
-        if doubles:
-            raise ValueError(f"category code used more than once: {', '.join(doubles)}")
+        _refuse_doubles("category code", [category.code for category in self.categories])
         return self
 
     def category(self, code: str) -> FeedbackCategory | None:
@@ -323,10 +324,7 @@ class WallSettings(Section):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> WallSettings:
-        ids = [scene.id for scene in self.scenes]
-        doubles = sorted({name for name in ids if ids.count(name) > 1})
-        if doubles:
-            raise ValueError(f"scene id used more than once: {', '.join(doubles)}")
+        _refuse_doubles("scene id", [scene.id for scene in self.scenes])
         return self
 
 
