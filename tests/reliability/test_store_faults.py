@@ -12,6 +12,7 @@ from ioc.reference import load_reference_data
 from ioc.store import schema
 from ioc.store.engine import open_engine
 from ioc.store.migrate import upgrade
+from tests.reliability.figures import record
 from tests.sensors.conftest import ingest_settings, running_collector
 from tests.sensors.helpers import count_rows, publisher, wait_for_rows
 from tests.sensors.test_no_loss import stream
@@ -69,6 +70,8 @@ def test_postgresql_restarted_mid_stream_loses_and_doubles_no_reading(mosquitto,
         time.sleep(1)  # anything redelivered after the restart would land now
         assert count_rows(engine) == TOTAL
         assert rollup_count(engine) == TOTAL
+        record("postgresql_restart", sent=TOTAL, stored=count_rows(engine), rollups=rollup_count(engine), lost=0,
+               doubled=0)
     finally:
         engine.dispose()
 
@@ -105,5 +108,7 @@ def test_the_sqlite_file_locked_by_another_process_for_10_s_loses_and_doubles_no
         assert stored_when_locked < TOTAL
         assert count_rows(engine) == TOTAL
         assert rollup_count(engine) == TOTAL
+        record("sqlite_locked_10s", sent=TOTAL, stored_when_locked=stored_when_locked, stored=count_rows(engine),
+               rollups=rollup_count(engine), lost=0, doubled=0)
     finally:
         engine.dispose()

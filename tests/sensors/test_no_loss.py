@@ -12,6 +12,7 @@ from ioc.reference import load_reference_data
 from ioc.store.engine import open_engine
 from ioc.store.migrate import upgrade
 from tests.conftest import REPO
+from tests.reliability.figures import record
 from tests.sensors.conftest import ingest_settings, running_collector
 from tests.sensors.helpers import count_rows, publish_all, publisher, reading, wait_for_rows
 
@@ -58,6 +59,8 @@ def test_a_collector_killed_mid_stream_loses_nothing_and_duplicates_nothing(mosq
         assert wait_for_rows(engine, total, timeout=150) == total
         wait_for_rows(engine, total + 1, timeout=2)  # nothing more arrives either
         assert count_rows(engine) == total
+        record("collector_sigkill", sent=total, stored_before_kill=stored, stored=count_rows(engine), lost=0,
+               doubled=0)
     finally:
         client.disconnect()
         collector.terminate()
@@ -82,6 +85,8 @@ def test_two_collectors_on_a_shared_subscription_store_each_reading_exactly_once
         assert a.messages_committed > 1000 and b.messages_committed > 1000
         assert a.messages_committed + b.messages_committed == total + probes  # no message went to both
     assert count_rows(sqlite_engine) == total + probes
+    record("shared_subscription", sent=total + probes, stored=count_rows(sqlite_engine),
+           collector_a=a.messages_committed, collector_b=b.messages_committed, lost=0, doubled=0)
 
 
 def wait_until_subscribed(client, *collectors) -> int:
