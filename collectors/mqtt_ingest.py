@@ -96,6 +96,7 @@ class MQTTIngestCollector(PushedCollector):
         self._acks.close()
         self._writer.join()
         self._link.join(10)
+        log.info("stopped after committing %d messages", self.messages_committed)
 
     def topic_filters(self) -> list[str]:
         return topic_filters(self.settings.mqtt)

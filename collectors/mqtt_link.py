@@ -155,6 +155,7 @@ class Link:
         if refused:
             log.error("the broker refused a subscription: %s", refused)
             return
+        log.info("subscribed to %s", ", ".join(topic_filters(self.settings)))
         with self.pending_lock:
             self.messages.send(SUBSCRIBED)
 

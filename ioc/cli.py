@@ -100,7 +100,8 @@ def collect(ctx: click.Context) -> None:
 
     settings = _settings(ctx)
     engine = _prepare_store(settings)
-    run_services([CollectorService(settings, Secrets(), engine), AlertService(settings, engine)])
+    alert_engine = [AlertService(settings, engine)] if settings.alerts.engine_enabled else []
+    run_services([CollectorService(settings, Secrets(), engine), *alert_engine])
 
 
 @main.command()
@@ -154,6 +155,41 @@ def simulate_sensors(ctx: click.Context, rate: float, seed: int | None) -> None:
     from ioc.runtime import run_services
 
     run_services([SensorSimulator(_settings(ctx), Secrets(), rate=rate, seed=seed)])
+
+
+@main.command("simulate-portal")
+@click.pass_context
+def simulate_portal(ctx: click.Context) -> None:
+    """Serve the simulated portal where the portal collector looks for it (collectors.portal.base_url), with
+    collectors.portal.history_days of history and the token from IOC_PORTAL_TOKEN (docs/portal-contract.md)."""
+    from collectors.portal_simulator import demo_simulator
+    from ioc.runtime import run_services
+
+    portal = demo_simulator(_settings(ctx), Secrets())
+    if portal is None:
+        _refuse("collectors.portal is not configured or not enabled: there is no address to serve")
+    run_services([portal])
+
+
+@main.command("simulate-feedback")
+@click.option("--url", help="Address of the IOC's web app (default: from web.host/port).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Mean seconds between two new reports.")
+@click.option("--history-days", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Days of past reports written once into the store first (0: none).")
+@click.option("--seed", type=int, default=None, help="Seed of the random source, for a repeatable run.")
+@click.pass_context
+def simulate_feedback(ctx: click.Context, url: str | None, interval: float, history_days: int,
+                      seed: int | None) -> None:
+    """Post simulated citizen reports through the intake API with a key of their own, and move them through
+    the workflow (docs/feedback.md). The key is made in the store; it replaces the simulator's last one."""
+    from collectors.feedback_simulator import FeedbackSimulator
+    from ioc.runtime import run_services
+
+    settings = _settings(ctx)
+    url = url or f"http://{settings.web.host}:{settings.web.port}"
+    run_services([FeedbackSimulator(settings, _prepare_store(settings), url, history_days=history_days,
+                                    interval_seconds=interval, seed=seed)])
 
 
 def _create_demo_users(engine) -> None:

@@ -113,6 +113,10 @@ class CollectorSettings(Section):
 
 
 class AlertSettings(Section):
+    engine_enabled: bool = Field(
+        True, description="Run the alert engine in this ioc collect process (ioc demo always runs it). With several "
+        "ioc collect processes on one store, leave it on in exactly one: engines passing at the same moment each "
+        "raise their own copy of an alert (docs/production.md).")
     evaluation_interval_seconds: PositiveFloat = Field(60, description="How often alert rules are evaluated.")
     escalation_minutes: PositiveFloat = Field(
         15, description="An unacknowledged critical alert is notified again after this long, and again after each "
