@@ -6,11 +6,14 @@ to the store's writer. It never crashes the process: the scheduler records each 
 
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import datetime
 from typing import ClassVar
 
 from sqlalchemy import Engine
 
 from ioc.config import CollectorSettings, Secrets, Settings
+from ioc.timeutil import utcnow
 
 
 class CollectorBase(ABC):
@@ -28,6 +31,10 @@ class CollectorBase(ABC):
 
 class PolledCollector(CollectorBase):
     """Runs ``gather`` every ``interval_seconds``; each run is recorded in ``collector_runs``."""
+
+    clock: Callable[[], datetime] = staticmethod(utcnow)
+    """The current moment (UTC): what a run reads up to, and when it is recorded. Tests replace it to let time
+    pass."""
 
     def __init__(self, settings: Settings, options: CollectorSettings, secrets: Secrets, engine: Engine):
         super().__init__(settings, options, secrets, engine)

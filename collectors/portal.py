@@ -11,8 +11,7 @@ watermark; at shutdown a run stops after the chunk in hand. The bearer token com
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import httpx
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, field_validator
@@ -34,7 +33,7 @@ from ioc.records import RejectedInput
 from ioc.store import portal_queries
 from ioc.store.portal_writer import set_watermark, store_catalogue, store_dossier_stats, store_procedure_usage
 from ioc.store.writer import reject_input
-from ioc.timeutil import local_day, utcnow
+from ioc.timeutil import local_day
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +92,6 @@ class PortalCollector(PolledCollector):
 
     name = "portal"
     options_model = PortalOptions
-
-    clock: Callable[[], datetime] = staticmethod(utcnow)
-    """The current moment; tests replace it to let days pass."""
 
     def gather(self) -> int:
         options: PortalOptions = self.options

@@ -28,9 +28,10 @@ def build_collectors(settings: Settings, secrets: Secrets, engine: Engine) -> li
 
 
 def run_recorded(engine: Engine, collector: PolledCollector) -> None:
-    """Run one gather and record it (start, end, rows, error). Never raises: a failure is data, not a crash."""
+    """Run one gather and record it (start, end, rows, error) at the collector's clock. Never raises: a failure
+    is data, not a crash."""
     with engine.begin() as connection:
-        run_id = start_run(connection, collector.name, utcnow())
+        run_id = start_run(connection, collector.name, collector.clock())
     rows, error = 0, None
     try:
         rows = collector.gather()
@@ -38,7 +39,7 @@ def run_recorded(engine: Engine, collector: PolledCollector) -> None:
         log.warning("collector %s failed: %s", collector.name, exc, exc_info=True)
         error = f"{type(exc).__name__}: {exc}"
     with engine.begin() as connection:
-        finish_run(connection, run_id, utcnow(), rows, error)
+        finish_run(connection, run_id, collector.clock(), rows, error)
 
 
 class CollectorService:

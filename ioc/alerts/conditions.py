@@ -129,16 +129,14 @@ def feedback_overdue(rule, count: int, target: str, name: str) -> dict[str, Cond
     return {target: Condition(target, name, count, rule.above, "feedback", target)}
 
 
-def collector_failing(rule, statuses: Mapping[str, Sequence[str]]) -> dict[str, Condition]:
-    """Collectors whose latest ``runs`` finished runs all failed; the value is that streak's length."""
-    found = {}
-    for collector, latest in statuses.items():
-        if rule.collector not in (None, collector):
-            continue
-        streak = len(latest) if "ok" not in latest else latest.index("ok")
-        if streak >= rule.runs:
-            found[collector] = Condition(collector, collector, streak, rule.runs, "collector")
-    return found
+def collector_failing(rule, streaks: Mapping[str, int]) -> dict[str, Condition]:
+    """Collectors whose latest ``runs`` finished runs all failed; the value is the whole streak's length (runs
+    failed since the latest success), so an alert open for an hour says how long the source has been failing."""
+    return {
+        collector: Condition(collector, collector, streak, rule.runs, "collector")
+        for collector, streak in streaks.items()
+        if rule.collector in (None, collector) and streak >= rule.runs
+    }
 
 
 def _minutes(span: timedelta) -> float:

@@ -78,7 +78,7 @@ def find_conditions(connection: Connection, settings: Settings, rule, now: datet
         return conditions.silent_collector(rule, q.last_successful_runs(connection), now,
                                            q.first_run_started(connection, RUN_NAME))
     if kind == "collector_failing":
-        return conditions.collector_failing(rule, q.recent_run_statuses(connection, rule.runs))
+        return conditions.collector_failing(rule, q.failed_streaks(connection))
     if kind == "indicator_below_target":
         target = rule.target if rule.target is not None else settings.indicators.targets[rule.indicator]
         latest = q.latest_indicator_values(connection, rule.indicator, rule.unit)

@@ -90,19 +90,16 @@ def last_successful_runs(connection: Connection) -> dict[str, datetime | None]:
     return dict(connection.execute(query).all())
 
 
-def recent_run_statuses(connection: Connection, depth: int) -> dict[str, list[str]]:
-    """Collector -> statuses (ok or failed) of its latest ``depth`` finished runs, newest first."""
+def failed_streaks(connection: Connection) -> dict[str, int]:
+    """Collector -> how many runs failed since its latest successful one (collectors with none left out)."""
     runs = schema.collector_runs
-    ranked = select(
-        runs.c.collector, runs.c.status,
-        func.row_number().over(partition_by=runs.c.collector, order_by=runs.c.id.desc()).label("rank"),
-    ).where(runs.c.status != "running").subquery()
-    query = select(ranked.c.collector, ranked.c.status).where(ranked.c.rank <= depth).order_by(
-        ranked.c.collector, ranked.c.rank)
-    statuses: dict[str, list[str]] = {}
-    for collector, status in connection.execute(query):
-        statuses.setdefault(collector, []).append(status)
-    return statuses
+    last_ok = select(runs.c.collector, func.max(runs.c.id).label("id")).where(runs.c.status == "ok").group_by(
+        runs.c.collector).subquery()
+    query = (select(runs.c.collector, func.count())
+             .outerjoin(last_ok, last_ok.c.collector == runs.c.collector)
+             .where(runs.c.status == "failed", runs.c.id > func.coalesce(last_ok.c.id, 0))
+             .group_by(runs.c.collector))
+    return dict(connection.execute(query).all())
 
 
 def latest_indicator_values(connection: Connection, indicator: str, unit_code: str | None = None) -> dict[str, float]:
