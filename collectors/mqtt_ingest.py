@@ -37,6 +37,7 @@ from collectors.sensor_payloads import PayloadError, parse_payload, sensor_id_fr
 from ioc.config import CollectorSettings
 from ioc.records import RejectedInput
 from ioc.sensors import load_registry
+from ioc.store.failures import describe_failure, is_store_full
 from ioc.store.writer import prune_readings, reject_input, store_readings
 from ioc.timeutil import utcnow
 
@@ -84,6 +85,9 @@ class MQTTIngestCollector(PushedCollector):
         self._stopping = threading.Event()
         self._next_prune = 0.0
         self.messages_committed = 0
+        self._failure: str | None = None
+        """The store's failure while it lasts (``describe_failure``), logged once; None when it takes writes."""
+        self._failing_since = 0.0
         self.subscribed = threading.Event()
         self._start_link()
         self._writer = threading.Thread(target=self._write_forever, name=f"{self.name}-writer", daemon=True)
@@ -166,10 +170,14 @@ class MQTTIngestCollector(PushedCollector):
                     for item in rejected:
                         reject_input(connection, item)
                 break
-            except SQLAlchemyError:
-                log.exception("could not store %d readings; retrying in %s s", len(readings), RETRY_SECONDS)
+            except SQLAlchemyError as error:
+                self._store_failed(error, len(batch))
                 if self._stopping.wait(RETRY_SECONDS):
                     return  # not acknowledged: the broker delivers these again after the restart
+        if self._failure:
+            log.warning("the store takes readings again after %.0f s (%s)", time.monotonic() - self._failing_since,
+                        self._failure)
+            self._failure = None
         try:
             self._acks.send([(mid, qos, connection) for mid, qos, _topic, _payload, _at, connection in batch])
         except OSError:
@@ -178,6 +186,18 @@ class MQTTIngestCollector(PushedCollector):
         if rejected:
             log.info("rejected %d of %d messages (%s)", len(rejected), len(batch),
                      ", ".join(sorted({item.reason for item in rejected})))
+
+    def _store_failed(self, error: SQLAlchemyError, messages: int) -> None:
+        """Log a store failure once per outage (and again if its cause changes), not at every retry: a full disk
+        may last hours. A traceback only for a failure that is not a full disk."""
+        failure = describe_failure(error)
+        if failure == self._failure:
+            return
+        if self._failure is None:
+            self._failing_since = time.monotonic()
+        self._failure = failure
+        log.error("%s; %d messages stay unacknowledged at the broker, with all that follow them; retrying every "
+                  "%g s", failure, messages, RETRY_SECONDS, exc_info=not is_store_full(error))
 
     def _prune(self) -> None:
         self._next_prune = time.monotonic() + self.options.prune_interval_minutes * 60

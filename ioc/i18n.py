@@ -136,6 +136,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "alerts.source.collector": {"vi": "Nguồn dữ liệu", "en": "Data source"},
     "alerts.source.indicator": {"vi": "Chỉ số", "en": "Indicator"},
     "alerts.source.feedback": {"vi": "Phản ánh", "en": "Feedback"},
+    "alerts.source.store": {"vi": "Kho dữ liệu", "en": "Store"},
     "alerts.severity": {"vi": "Mức độ", "en": "Severity"},
     "alerts.raised": {"vi": "Phát sinh", "en": "Raised"},
     "alerts.message": {"vi": "Nội dung", "en": "Message"},
@@ -400,6 +401,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                            "en": "Not reachable at {address}: {error}"},
     "health.store": {"vi": "Kho dữ liệu", "en": "Store"},
     "health.store_size": {"vi": "{backend}, {size} MB", "en": "{backend}, {size} MB"},
+    "health.store_disk": {"vi": "Dung lượng trống của kho", "en": "Store's free space"},
+    "health.store_free": {"vi": "Còn trống {free} / {total} MB", "en": "{free} of {total} MB free"},
+    "health.store_full": {"vi": "Đầy: còn trống {free} / {total} MB; số liệu cảm biến chờ ở máy chủ MQTT",
+                          "en": "Full: {free} of {total} MB free; sensor readings wait at the MQTT broker"},
     "health.latest_reading": {"vi": "Số liệu cảm biến mới nhất", "en": "Newest sensor reading"},
 }
 

@@ -27,7 +27,7 @@ PERMISSION = VIEW
 RECENT = timedelta(hours=24)
 """Cleared alerts stay on the page this long."""
 STATES = ("active_unack", "active_ack", "shelved", "cleared_unack", "cleared_ack")
-SOURCES = ("sensor", "collector", "indicator", "feedback")
+SOURCES = ("sensor", "collector", "indicator", "feedback", "store")
 SHELVE_HOURS = (1, 4, 8, 24, 72)
 ACTIONS = ("acknowledge", "shelve", "assign", "clear")
 

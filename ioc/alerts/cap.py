@@ -18,7 +18,7 @@ from ioc.timeutil import VIETNAM, as_utc
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 SEVERITY = {"critical": "Extreme", "major": "Severe", "minor": "Moderate", "warning": "Minor"}
 URGENCY = {"critical": "Immediate", "major": "Immediate", "minor": "Expected", "warning": "Expected"}
-CATEGORY = {"sensor": "Env", "collector": "Infra"}
+CATEGORY = {"sensor": "Env", "collector": "Infra", "store": "Infra"}
 """CAP category by what the rule watches; indicators and feedback are "Other"."""
 LANGUAGES = (("vi-VN", "message", "Trung tâm Điều hành thông minh tỉnh {province}"),
              ("en-US", "message_en", "Intelligent Operations Centre, {province} Province"))

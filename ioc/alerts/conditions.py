@@ -139,5 +139,20 @@ def collector_failing(rule, streaks: Mapping[str, int]) -> dict[str, Condition]:
     }
 
 
+def store_space(rule, space) -> dict[str, Condition]:
+    """The store's filesystem (``space``: path, free and total bytes) has less free room than the rule allows;
+    the value is the free space in the rule's unit, MB or percent. ``space`` is None on PostgreSQL, whose disk
+    cannot be seen from here: never in condition."""
+    if space is None:
+        return {}
+    if rule.min_free_mb is not None:
+        value, limit = space.free_bytes / 1e6, rule.min_free_mb
+    else:
+        value, limit = 100 * space.free_bytes / space.total_bytes, rule.min_free_percent
+    if value >= limit:
+        return {}
+    return {"store": Condition("store", space.path, round(value, 1), limit, "store")}
+
+
 def _minutes(span: timedelta) -> float:
     return round(span.total_seconds() / 60, 1)

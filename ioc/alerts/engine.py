@@ -23,7 +23,7 @@ from ioc.alerts.conditions import Condition
 from ioc.config import Settings
 from ioc.i18n import number
 from ioc.store import alert_queries as q
-from ioc.store import feedback_queries
+from ioc.store import feedback_queries, health_queries
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,8 @@ def find_conditions(connection: Connection, settings: Settings, rule, now: datet
         latest = q.latest_indicator_values(connection, rule.indicator, rule.unit)
         return conditions.indicator_below_target(rule, latest, target, q.unit_names(connection),
                                                  q.indicator_name(connection, rule.indicator))
+    if kind == "store_space":
+        return conditions.store_space(rule, health_queries.store_disk_space(connection))
     if kind == "feedback_overdue":
         target = rule.unit or settings.province.code
         name = q.unit_names(connection).get(target, target)

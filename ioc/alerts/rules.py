@@ -141,9 +141,25 @@ class CollectorFailingRule(_Rule):
     runs: PositiveInt = Field(3, description="Raised when this many runs in a row failed.")
 
 
+class StoreSpaceRule(_Rule):
+    """The SQLite store's disk running out of room. PostgreSQL keeps its data on the server's disk, which the
+    IOC cannot see: watch that with the server's own monitoring."""
+
+    type: Literal["store_space"]
+    min_free_mb: PositiveFloat | None = Field(
+        None, description="Raised when the store's filesystem has less than this many MB (10^6 bytes) free...")
+    min_free_percent: PositiveFloat | None = Field(None, le=100, description="...or less than this percent of it.")
+
+    @_model_validator(mode="after")
+    def _one_limit(self) -> StoreSpaceRule:
+        if (self.min_free_mb is None) == (self.min_free_percent is None):
+            raise ValueError("give exactly one of min_free_mb or min_free_percent")
+        return self
+
+
 Rule = TypeAliasType("Rule", Annotated[
     ThresholdRule | RateOfChangeRule | GaugeLevelRule | AQIBandRule | MissingDataRule | IndicatorBelowTargetRule
-    | FeedbackOverdueRule | CollectorFailingRule,
+    | FeedbackOverdueRule | CollectorFailingRule | StoreSpaceRule,
     Field(discriminator="type"),
 ])
 

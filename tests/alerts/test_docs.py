@@ -29,4 +29,4 @@ def test_every_example_validates_against_the_shipped_config(tmp_path):
     channels = [channel for fragment in fragments() for channel in fragment.get("notifications", [])]
     assert {channel["type"] for channel in channels} == {"webhook", "email"}
     settings = load_settings(write_config(tmp_path, alerts={"rules": rules, "notifications": channels}))
-    assert len(settings.alerts.rules) == 8
+    assert len(settings.alerts.rules) == 9
