@@ -404,8 +404,9 @@ def import_portal(ctx: click.Context, file: Path) -> None:
 
     settings = _settings(ctx)
     engine = _prepare_store(settings)
-    rows = _checked_import(file, lambda progress: import_portal_file(engine, file, settings.portal_import.columns,
-                                                                     progress=progress))
+    rows = _checked_import(file, lambda progress: import_portal_file(
+        engine, file, settings.portal_import.columns, progress=progress,
+        max_bytes=settings.portal_import.max_file_bytes))
     click.echo(f"{file}: {rows} rows imported")
 
 

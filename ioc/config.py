@@ -228,6 +228,13 @@ class PortalImportSettings(Section):
         description="Column header of a portal report export -> field of the dossier statistics "
         "(see docs/portal-contract.md); headers match ignoring case and surrounding spaces.",
     )
+    max_file_mb: PositiveInt = Field(
+        50, description="Largest file `ioc import portal` and `ioc import feedback` read, in MB (10^6 bytes); a "
+        "larger one is refused before it is read. An XLSX may unpack to at most 10 times this.")
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 1_000_000
 
 
 # --- Citizen feedback (docs/feedback.md) -----------------------------------------------------------------

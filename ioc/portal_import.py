@@ -4,6 +4,13 @@ All or nothing: every row is checked first, and a file with any error imports no
 row (as a spreadsheet numbers it, the header being row 1), the column and the reason. Rows are upserted on
 (day, unit, sector), so importing the same file twice changes nothing. CSV may be UTF-8 (with or without a
 BOM) or UTF-16 (Excel's "Unicode text"), separated by commas, semicolons or tabs.
+
+A file is an outsider's: it is refused before it is read when it is larger than ``portal_import.max_file_mb``,
+and an XLSX (a zip of XML) when it would unpack to more than XLSX_EXPANSION times that, so neither a huge
+export nor a zip bomb fills the memory. An XLSX cell holding a formula is refused: the import takes values,
+and a formula's value is only what the spreadsheet last computed, if it ever did. Text that merely looks like
+a formula (``=HYPERLINK(...)`` typed as text) is data and is kept as given; exports neutralise it
+(ioc/tables.py).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import csv
 import io
 import math
 import unicodedata
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from collectors.portal_parse import PortalFormatError, check_dossier_stats
+from ioc.config import PortalImportSettings
 from ioc.records import DOSSIER_COUNTERS, DossierStats
 from ioc.store import portal_queries
 from ioc.store.portal_writer import store_dossier_stats
@@ -29,6 +38,9 @@ REQUIRED_FIELDS = ("day", "unit_code", "sector_code", *DOSSIER_COUNTERS, "handli
 PROGRESS_EVERY = 200
 MAX_ERRORS = 50
 """Errors listed at most; a file with more is wrong throughout, and the first ones say how."""
+MAX_FILE_BYTES = PortalImportSettings().max_file_bytes
+XLSX_EXPANSION = 10
+"""How many times its size an XLSX may unpack to: its XML is verbose, a zip bomb's ratio is in the thousands."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +68,12 @@ class PortalImportError(ImportFileError):
 
 
 def import_portal_file(engine: Engine, path: Path, columns: Mapping[str, str],
-                       progress: Callable[[int, int], None] | None = None) -> int:
+                       progress: Callable[[int, int], None] | None = None, max_bytes: int = MAX_FILE_BYTES) -> int:
     """Check and store every row of ``path``; returns the number of rows. ``columns`` maps a header to a field
-    (config ``portal_import.columns``); ``progress(done, total)`` is called as rows are checked."""
+    (config ``portal_import.columns``); ``progress(done, total)`` is called as rows are checked; ``max_bytes``
+    is ``portal_import.max_file_bytes``."""
     try:
-        header, rows = read_table(path)
+        header, rows = read_table(path, max_bytes)
         fields = map_header(path, header, columns, REQUIRED_FIELDS)
     except ImportFileError as exc:
         raise PortalImportError(path, exc.errors) from None
@@ -81,32 +94,69 @@ def import_portal_file(engine: Engine, path: Path, columns: Mapping[str, str],
     return len(records)
 
 
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, list]]]:
-    """(header, [(spreadsheet row number, cell values)]) of a CSV or XLSX file; blank rows are skipped."""
+def read_table(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], list[tuple[int, list]]]:
+    """(header, [(spreadsheet row number, cell values)]) of a CSV or XLSX file; blank rows are skipped.
+
+    Raises ImportFileError for a file that is too large, not text or not a workbook, or holds formulas.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise _file_error(path, f"{size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:g} MB an import reads "
+                                "(portal_import.max_file_mb)")
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, max_bytes * XLSX_EXPANSION)
     text = _decode(path, path.read_bytes())
     sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    table = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        delimiter = ","
+    # Only the separator is sniffed: the sniffer guesses "no doubled quotes" from a header without quotes, which
+    # would misread every cell holding a quote as Excel writes it ("").
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    try:
+        table = list(reader)
+    except csv.Error as exc:  # a field over the csv module's limit (128 KiB), a broken quote
+        raise ImportFileError(path, [RowError(reader.line_num, "(file)", f"not readable as CSV: {exc}")]) from None
     return _split(table)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list]]]:
+def _file_error(path: Path, reason: str) -> ImportFileError:
+    return ImportFileError(path, [RowError(0, "(file)", reason)])
+
+
+def _read_xlsx(path: Path, max_unpacked: int) -> tuple[list[str], list[tuple[int, list]]]:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise ImportFileError(path, [RowError(0, "(file)", f"not a readable XLSX workbook: {exc}")]) from None
-    try:
-        table = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return _split(table)
+    with path.open("rb") as stream:  # openpyxl leaves its own file open when a workbook breaks mid-read
+        try:
+            with zipfile.ZipFile(stream) as archive:
+                unpacked = sum(member.file_size for member in archive.infolist())
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise _file_error(path, f"not a readable XLSX workbook: {exc}") from None
+        if unpacked > max_unpacked:
+            raise _file_error(path, f"unpacks to {unpacked / 1e6:,.0f} MB, more than the {max_unpacked / 1e6:g} MB "
+                                    "an import reads (10 times portal_import.max_file_mb)")
+        try:
+            workbook = load_workbook(stream, read_only=True, data_only=False)
+            try:
+                table = [list(row) for row in workbook.worksheets[0].iter_rows()]
+            finally:
+                workbook.close()
+        except Exception as exc:  # noqa: BLE001 - openpyxl, zipfile and the XML parser raise many kinds
+            raise _file_error(path, f"not a readable XLSX workbook: {exc}") from None
+    header = [cell.value for cell in table[0]] if table else []
+    formulas = [RowError(cell.row, _column_name(header, index), f"a formula ({str(cell.value)[:40]}): the import "
+                                                                "reads values; paste the cells as values")
+                for row in table for index, cell in enumerate(row) if cell.data_type == "f"]
+    if formulas:
+        raise ImportFileError(path, formulas)
+    return _split([[cell.value for cell in row] for row in table])
+
+
+def _column_name(header: list, index: int) -> str:
+    name = header[index] if index < len(header) else None
+    return str(name) if name not in (None, "") else f"column {index + 1}"
 
 
 def _split(table: list[list]) -> tuple[list[str], list[tuple[int, list]]]:
@@ -119,13 +169,27 @@ def _split(table: list[list]) -> tuple[list[str], list[tuple[int, list]]]:
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+    """The text of a CSV file. A legacy 8-bit encoding (Windows-1258, Latin-1), UTF-16 without its byte-order
+    mark or a binary file is refused, naming the line of the first byte at fault, rather than imported garbled."""
     try:
-        return data.decode("utf-8-sig")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")
+        else:
+            if (nul := data.find(b"\x00")) >= 0:  # decodes as UTF-8, but no text holds it
+                raise _nul_error(path, data[:nul].count(b"\n") + 1)
+            text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(path, [RowError(0, "(file)", f"not UTF-8 or UTF-16 text ({exc.reason} at byte "
-                                                             f"{exc.start})")]) from None
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise ImportFileError(path, [RowError(line, "(file)", f"not UTF-8 or UTF-16 text ({exc.reason} at byte "
+                                                                f"{exc.start}); save it as CSV UTF-8")]) from None
+    if (nul := text.find("\x00")) >= 0:
+        raise _nul_error(path, text[:nul].count("\n") + 1)
+    return text
+
+
+def _nul_error(path: Path, line: int) -> ImportFileError:
+    return ImportFileError(path, [RowError(line, "(file)", "holds a NUL character: a binary file, or UTF-16 without "
+                                                           "its byte-order mark; save it as CSV UTF-8")])
 
 
 def _normal(header: str) -> str:

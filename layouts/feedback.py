@@ -9,8 +9,6 @@ are citizens' and staff's text: Dash renders them as text, never as HTML.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import timedelta
 
@@ -29,6 +27,7 @@ from ioc.feedback.workflow import CHANNELS, NEXT, STATUSES, Change, TransitionEr
 from ioc.i18n import moment, number, percent, text
 from ioc.indicators.feedback_report import feedback_report
 from ioc.store import feedback_queries, queries
+from ioc.tables import csv_bytes
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
 
@@ -181,19 +180,20 @@ def take_call(_clicks, reference, _fields):
 @blueprint.get(EXPORT_PATH)
 @requires(EXPORT)
 def export():
-    """The inbox as CSV, contacts masked unless the principal handles feedback (same rule as the page)."""
+    """The inbox as CSV, contacts masked unless the principal handles feedback (same rule as the page).
+
+    Titles and names are citizens' text: ``csv_bytes`` neutralises any that would run as a spreadsheet formula.
+    """
     handler = may_handle()
     with current().engine.connect() as connection:
         rows = feedback_queries.inbox(connection, utcnow(), limit=100_000)
     columns = ("tracking_code", "channel", "category", "status", "unit_code", "title", "reporter_name",
                "reporter_phone", "reporter_email", "received_at", "due_at", "answered_at", "overdue")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
+    table = [list(columns)]
     for row in rows:
         shown = masked(row, handler)
-        writer.writerow([shown[column] for column in columns])
-    return flask.Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+        table.append([shown[column] for column in columns])
+    return flask.Response(csv_bytes(table), mimetype="text/csv",
                           headers={"Content-Disposition": "attachment; filename=phan-anh.csv"})
 
 

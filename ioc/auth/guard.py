@@ -113,16 +113,16 @@ class Guard:
         return getattr(view, "ioc_permission", None)
 
     def _callback_permission(self, request: flask.Request) -> str | None:
-        body = request.get_json(silent=True)
+        body = request.get_json(force=True)  # not JSON: 400 saying why (ioc/web/limits.py)
         if not isinstance(body, dict) or not isinstance(body.get("output"), str):
-            flask.abort(400)
+            flask.abort(400, "not a Dash callback: a JSON object naming its output")
         if body["output"] == ROUTER_OUTPUT:
             # Dash passes inputs to the router by position: the page it renders is the first input's value.
             inputs = body.get("inputs")
             first = inputs[0] if isinstance(inputs, list) and inputs else None
             if not (isinstance(first, dict) and first.get("id") == ROUTER_LOCATION
                     and first.get("property") == "pathname" and isinstance(first.get("value"), str)):
-                flask.abort(400)
+                flask.abort(400, "the pages callback's first input must be its pathname")
             return page_permission(first["value"])
         entry = self.app.callback_map.get(body["output"])
         return getattr((entry or {}).get("callback"), "ioc_permission", None)

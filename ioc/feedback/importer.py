@@ -36,7 +36,7 @@ def import_feedback_file(engine: Engine, settings: Settings, path: Path, actor: 
                          progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """Check and store every row of ``path``; returns (new reports, reports already stored)."""
     try:
-        header, rows = read_table(path)
+        header, rows = read_table(path, settings.portal_import.max_file_bytes)
         fields = map_header(path, header, settings.feedback.import_columns, REQUIRED)
     except ImportFileError as exc:
         raise FeedbackImportError(path, exc.errors) from None

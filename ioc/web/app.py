@@ -11,7 +11,7 @@ from ioc.auth import web as auth
 from ioc.config import Settings
 from ioc.feedback import api as feedback_api
 from ioc.i18n import text
-from ioc.web import csp, exports, language
+from ioc.web import csp, exports, language, limits
 from ioc.web.context import AppContext, install
 from layouts import admin, alerts, analytics, feedback, health, overview, sensors, shell, wall
 
@@ -37,6 +37,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
         eager_loading=True,  # Plotly loads with the page, not after the first graph appears (the wall's first load)
     )
     install(app.server, AppContext(settings=settings, engine=engine))
+    limits.install(app.server)
     app.server.register_blueprint(language.blueprint)
     auth.install(app, settings)  # every page, callback and API route is checked from here on
     app.server.register_blueprint(alerts_api.blueprint)
