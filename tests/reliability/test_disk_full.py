@@ -19,8 +19,11 @@ import pytest
 from sqlalchemy import text
 
 from ioc.alerts.service import AlertService
+from ioc.auth import kiosk
 from ioc.health import STORE_FULL_BYTES, health_report
 from ioc.store import alert_queries
+from tests.auth.conftest import as_kiosk, serving
+from tests.dashboard.test_pages import content
 from tests.reliability.figures import record
 from tests.reliability.test_store_faults import prepared_store, rollup_count
 from tests.sensors.conftest import ingest_settings, running_collector
@@ -88,7 +91,8 @@ def test_a_full_disk_is_announced_then_holds_readings_at_the_broker_and_loses_no
         sent += count
 
     try:
-        with running_collector(settings, engine) as collector:
+        with running_collector(settings, engine) as collector, serving(settings, engine) as site:
+            display = as_kiosk(site.url, kiosk.create(engine, "operations-wall", "test"))
             send(2 * ROUND)
             assert wait_for_rows(engine, sent) == sent
 
@@ -117,6 +121,8 @@ def test_a_full_disk_is_announced_then_holds_readings_at_the_broker_and_loses_no
             assert (count_rows(engine), collector.messages_committed) == (held, committed)
             store = health_report(engine, settings, datetime.now(UTC))["store"]
             assert store["full"] and store["free_bytes"] < STORE_FULL_BYTES
+            assert display.get(f"{site.url}/health.json", timeout=10).json()["store"]["full"] is True
+            assert "Đầy: còn trống 0,0 / 33,6 MB" in content(site, display, "/health")
 
             ballast.unlink()  # room again: the ingest catches up by itself
             assert wait_for_rows(engine, sent, timeout=60) == sent
