@@ -68,15 +68,20 @@ def postgres_server():
     server.stop()
 
 
-@pytest.fixture
-def postgres_url(postgres_server) -> str:
-    """A fresh, empty database on the test PostgreSQL server."""
+def create_database(postgres_server: str) -> str:
+    """The URL of a fresh, empty database made on the PostgreSQL server at ``postgres_server``."""
     name = f"ioc_test_{uuid.uuid4().hex[:12]}"
     admin = open_engine(f"{postgres_server}/postgres")
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return f"{postgres_server}/{name}"
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database on the test PostgreSQL server."""
+    return create_database(postgres_server)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -11,7 +11,7 @@ from ioc.auth import web as auth
 from ioc.config import Settings
 from ioc.feedback import api as feedback_api
 from ioc.i18n import text
-from ioc.web import csp, exports, language, limits
+from ioc.web import csp, exports, language, limits, nul
 from ioc.web.context import AppContext, install
 from layouts import admin, alerts, analytics, feedback, health, overview, sensors, shell, wall
 
@@ -38,6 +38,7 @@ def create_app(settings: Settings, engine: Engine) -> dash.Dash:
     )
     install(app.server, AppContext(settings=settings, engine=engine))
     limits.install(app.server)
+    nul.install(app.server)  # before the guard and every view: PostgreSQL's text cannot hold a NUL
     app.server.register_blueprint(language.blueprint)
     auth.install(app, settings)  # every page, callback and API route is checked from here on
     app.server.register_blueprint(alerts_api.blueprint)
