@@ -76,7 +76,7 @@ def parse_procedure(item: object, fields: Mapping[str, str] | None = None) -> Pr
     if old_level is not None and (_whole(old_level, "old_level") not in (1, 2, 3, 4)):
         raise PortalFormatError(f"old_level: not 1-4: {old_level!r}")
     unit_levels = _get(item, "unit_levels", fields)
-    if not isinstance(unit_levels, list) or not set(unit_levels) <= set(UNIT_LEVELS):
+    if not isinstance(unit_levels, list) or not all(level in UNIT_LEVELS for level in unit_levels):
         raise PortalFormatError(f"unit_levels: not a list of {', '.join(UNIT_LEVELS)}: {unit_levels!r}")
     return Procedure(
         code=_text(_get(item, "code", fields), "code"),

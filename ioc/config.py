@@ -428,8 +428,12 @@ def load_settings(source: Path | str = DEFAULT_CONFIG_FILE) -> Settings:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(source, [("(file)", exc.strerror or str(exc))]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(source, [("(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
     except yaml.YAMLError as exc:
         raise ConfigError(source, [("(file)", f"not valid YAML: {exc}")]) from None
+    except RecursionError:  # PyYAML reads nested collections recursively
+        raise ConfigError(source, [("(file)", "not valid YAML: nested too deeply")]) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
