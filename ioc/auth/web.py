@@ -3,7 +3,7 @@
 import dash
 import flask
 
-from ioc.auth import api, csrf, views
+from ioc.auth import api, csrf, error_log, views
 from ioc.auth.guard import Guard, current_principal
 from ioc.auth.ratelimit import RateLimiter
 from ioc.config import Settings
@@ -18,6 +18,7 @@ SECURITY_HEADERS = {
 def install(app: dash.Dash, settings: Settings) -> None:
     server = app.server
     csrf.install(server, settings)
+    error_log.install(server)
     server.extensions["ioc_rate_limiter"] = RateLimiter()
     server.register_blueprint(views.blueprint)
     server.register_blueprint(api.blueprint)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import requests
 from click.testing import CliRunner
+from sqlalchemy import text
 
-from ioc.auth import audit
+from ioc.auth import apikeys, audit, kiosk
+from ioc.auth.accounts import add_user
 from ioc.cli import main
 from ioc.store import auth_queries
 from tests.auth.conftest import (
@@ -82,3 +84,36 @@ def test_no_secret_is_stored_or_logged_in_clear(tmp_path, settings, sqlite_engin
         assert secret.encode("utf-8") not in files
         assert secret not in logs
         assert secret[5:25] not in logs  # not even a piece of one
+
+
+def test_no_secret_is_logged_when_requests_fail_on_a_broken_store(settings, sqlite_engine, caplog):
+    """Error paths: with the store's credential and audit tables gone, opening a kiosk URL, calling the API with
+    a key and signing in with a password each fail with 500, and the error log names none of them."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="urllib3")
+    password = "mật khẩu của operator rất dài"
+    add_user(sqlite_engine, "operator", "operator", password, "test")
+    kiosk_token = kiosk.create(sqlite_engine, "phong-hop-1", "test")
+    api_key = apikeys.create(sqlite_engine, "zalo-oa", ["feedback:write"], "test")
+    with serving(settings, sqlite_engine) as site:
+        browser = requests.Session()
+        token = form_token(browser.get(site.url + "/login", timeout=TIMEOUT).text)
+        with sqlite_engine.begin() as connection:
+            for table in ("kiosk_tokens", "api_keys", "audit_events"):
+                connection.execute(text(f"DROP TABLE {table}"))
+        answers = [
+            requests.get(f"{site.url}/kiosk/{kiosk_token}", timeout=TIMEOUT),
+            requests.get(site.url + "/api/v1/whoami", headers={"Authorization": f"Bearer {api_key}"},
+                         timeout=TIMEOUT),
+            requests.post(site.url + "/api/v1/feedback", json={"title": password}, timeout=TIMEOUT,
+                          headers={"X-API-Key": api_key}),
+            browser.post(site.url + "/login", data={"username": "operator", "password": password,
+                                                    "csrf_token": token}, timeout=TIMEOUT),
+        ]
+    assert [answer.status_code for answer in answers] == [500] * 4
+    logs = caplog.text
+    assert logs.count("Traceback") >= 4  # the failures were logged, with their stacks
+    assert "Exception on auth.open_kiosk [GET]" in logs  # named by its route, not by its address
+    for secret in (password, kiosk_token, api_key):
+        assert secret not in logs
+        assert secret[5:25] not in logs
