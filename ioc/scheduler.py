@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from collectors.base import PolledCollector, PushedCollector
 from collectors.registry import collector_class
+from ioc import runs
 from ioc.config import Secrets, Settings
-from ioc.store.writer import finish_run, start_run
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -30,16 +30,15 @@ def build_collectors(settings: Settings, secrets: Secrets, engine: Engine) -> li
 def run_recorded(engine: Engine, collector: PolledCollector) -> None:
     """Run one gather and record it (start, end, rows, error) at the collector's clock. Never raises: a failure
     is data, not a crash."""
-    with engine.begin() as connection:
-        run_id = start_run(connection, collector.name, collector.clock())
-    rows, error = 0, None
-    try:
-        rows = collector.gather()
-    except Exception as exc:  # noqa: BLE001 - any failure of a source must be recorded, not propagated
-        log.warning("collector %s failed: %s", collector.name, exc, exc_info=True)
-        error = f"{type(exc).__name__}: {exc}"
-    with engine.begin() as connection:
-        finish_run(connection, run_id, collector.clock(), rows, error)
+
+    def gather() -> tuple[int, str | None]:
+        try:
+            return collector.gather(), None
+        except Exception as exc:  # noqa: BLE001 - any failure of a source must be recorded, not propagated
+            log.warning("collector %s failed: %s", collector.name, exc, exc_info=True)
+            return 0, f"{type(exc).__name__}: {exc}"
+
+    runs.run_recorded(engine, collector.name, collector.clock, gather)
 
 
 class CollectorService:

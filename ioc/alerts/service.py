@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from ioc.alerts.engine import RUN_NAME, evaluate
 from ioc.alerts.notify import dispatch
 from ioc.config import Settings
-from ioc.store.writer import finish_run, start_run
+from ioc.runs import run_recorded
 from ioc.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -34,21 +34,21 @@ class AlertService:
 
     def run_once(self) -> None:
         """One evaluation and its notifications. Never raises: a failure is recorded as a failed run."""
-        with self.engine.begin() as connection:
-            run_id = start_run(connection, RUN_NAME, self.clock())
-        notices, error = [], None
-        try:
-            with self.engine.begin() as connection:
-                evaluation = evaluate(connection, self.settings, self.clock())
-            notices = evaluation.notices
-            if evaluation.failed:
-                error = "; ".join(f"rule {rule_id}: {reason}" for rule_id, reason in evaluation.failed.items())
-        except Exception as exc:  # noqa: BLE001 - a broken pass must be recorded, and the next one tried
-            log.exception("alert evaluation failed")
-            error = f"{type(exc).__name__}: {exc}"
-        with self.engine.begin() as connection:
-            finish_run(connection, run_id, self.clock(), len(notices), error)
-        dispatch(self.engine, self.settings.alerts.notifications, notices, self.environ, self.clock)
+        notices = []
+
+        def evaluate_rules() -> tuple[int, str | None]:
+            try:
+                with self.engine.begin() as connection:
+                    evaluation = evaluate(connection, self.settings, self.clock())
+            except Exception as exc:  # noqa: BLE001 - a broken pass must be recorded, and the next one tried
+                log.exception("alert evaluation failed")
+                return 0, f"{type(exc).__name__}: {exc}"
+            notices.extend(evaluation.notices)
+            failed = "; ".join(f"rule {rule_id}: {reason}" for rule_id, reason in evaluation.failed.items())
+            return len(notices), failed or None
+
+        if run_recorded(self.engine, RUN_NAME, self.clock, evaluate_rules):
+            dispatch(self.engine, self.settings.alerts.notifications, notices, self.environ, self.clock)
 
     def start(self) -> None:
         self.scheduler.add_job(self.run_once, "interval", seconds=self.settings.alerts.evaluation_interval_seconds,

@@ -1,5 +1,6 @@
 """Polled collectors run on the scheduler; a failing one is recorded and never takes the scheduler down."""
 
+import logging
 import threading
 
 import pytest
@@ -10,6 +11,7 @@ from collectors.registry import register
 from ioc.config import CollectorSettings, Secrets
 from ioc.scheduler import CollectorService, run_recorded
 from ioc.store import queries, schema
+from ioc.store.engine import open_engine
 
 
 @register
@@ -83,3 +85,18 @@ def test_disabled_collectors_are_not_started(tmp_path, sqlite_engine):
     settings = load_settings(write_config(tmp_path, collectors={"test_counting": {"enabled": False}}))
     service = CollectorService(settings, Secrets(), sqlite_engine)
     assert service.collectors == []
+
+
+def test_a_run_the_store_cannot_record_is_not_started_and_logs_one_line(settings, tmp_path, caplog):
+    """A store that refuses writes (here: never migrated, so it has no runs table) skips the run quietly."""
+    CountingCollector.runs = 0
+    broken = open_engine(f"sqlite:///{tmp_path / 'unmigrated.db'}")
+    try:
+        with caplog.at_level(logging.ERROR):
+            run_recorded(broken, make(settings, broken))  # must not raise
+    finally:
+        broken.dispose()
+    assert CountingCollector.runs == 0
+    (line,) = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert line.startswith("test_counting not run: the store cannot record it (store failed: no such table")
+    assert all(record.exc_info is None for record in caplog.records)
