@@ -2,8 +2,13 @@
 not in any table, not in the database files, not in any log line."""
 
 import getpass
+import importlib.util
 import logging
+import os
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import requests
@@ -13,7 +18,11 @@ from sqlalchemy import text
 from ioc.auth import apikeys, audit, kiosk
 from ioc.auth.accounts import add_user
 from ioc.cli import main
+from ioc.config import Secrets, load_settings
+from ioc.reference import load_reference_data
 from ioc.store import auth_queries
+from ioc.store.engine import open_engine
+from ioc.store.migrate import upgrade
 from tests.auth.conftest import (
     TIMEOUT,
     as_kiosk,
@@ -24,9 +33,11 @@ from tests.auth.conftest import (
     serving,
     sign_in,
 )
-from tests.conftest import write_config
+from tests.conftest import REPO, write_config
+from tests.services import free_port, require, wait_for_port
 
 WRONG_PASSWORD = "đoán-mò-một-mật-khẩu"
+ACCESS_LOGGER = "ioc.web.access_log.AccessLogger"
 
 
 def test_no_secret_is_stored_or_logged_in_clear(tmp_path, settings, sqlite_engine, caplog):
@@ -115,5 +126,57 @@ def test_no_secret_is_logged_when_requests_fail_on_a_broken_store(settings, sqli
     assert logs.count("Traceback") >= 4  # the failures were logged, with their stacks
     assert "Exception on auth.open_kiosk [GET]" in logs  # named by its route, not by its address
     for secret in (password, kiosk_token, api_key):
+        assert secret not in logs
+        assert secret[5:25] not in logs
+
+
+ACCESS_LOG_FORMAT = ('%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(U)s '
+                     '%({authorization}i)s %({x-api-key}i)s %({cookie}i)s %({set-cookie}o)s')
+"""gunicorn's default access line, with the path and every header that carries a credential asked for too."""
+
+
+def test_gunicorn_access_and_error_logs_hold_no_secret(tmp_path):
+    """``ioc.web.wsgi`` under gunicorn with its access log on (docs/security.md): the kiosk URL's token, API keys,
+    passwords and session cookies are not in what gunicorn writes, whatever the log format asks for."""
+    require(importlib.util.find_spec("gunicorn") is not None, "gunicorn is not installed (pip install ioc[production])")
+    config = write_config(tmp_path, collectors={})
+    settings = load_settings(config)
+    engine = open_engine(settings.store_url(Secrets(store_url=None)))
+    upgrade(engine)
+    load_reference_data(engine, settings)
+    password = "mật khẩu của admin rất dài"
+    add_user(engine, "admin", "admin", password, "test")
+    kiosk_token = kiosk.create(engine, "phong-hop-1", "test")
+    api_key = apikeys.create(engine, "zalo-oa", ["feedback:write"], "test")
+    engine.dispose()
+    port, log_path = free_port(), tmp_path / "gunicorn.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
+             "--error-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--logger-class", ACCESS_LOGGER,
+             "ioc.web.wsgi:application()"],
+            cwd=REPO, env={**os.environ, "IOC_CONFIG": str(config)}, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    try:
+        wait_for_port(port, timeout=60)
+        url = f"http://127.0.0.1:{port}"
+        admin = sign_in(url, "admin", password)
+        anonymous = requests.Session()
+        token = form_token(anonymous.get(url + "/login", timeout=TIMEOUT).text)
+        anonymous.post(url + "/login", data={"username": "admin", "password": WRONG_PASSWORD, "csrf_token": token},
+                       timeout=TIMEOUT)
+        as_kiosk(url, kiosk_token)
+        requests.get(f"{url}/kiosk/{kiosk_token}x", timeout=TIMEOUT)
+        for headers in ({"Authorization": f"Bearer {api_key}"}, {"X-API-Key": api_key},
+                        {"X-API-Key": api_key + "x"}):
+            requests.get(url + "/api/v1/whoami", headers=headers, timeout=TIMEOUT)
+            requests.post(url + "/api/v1/feedback", json={"title": "?"}, headers=headers, timeout=TIMEOUT)
+        secrets = [password, WRONG_PASSWORD, kiosk_token, api_key, admin.cookies["ioc_session"]]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    logs = log_path.read_text(encoding="utf-8", errors="replace")
+    assert '"GET /kiosk/' in logs and '"GET /api/v1/whoami HTTP/1.1" 200' in logs  # the access log was written
+    for secret in secrets:
         assert secret not in logs
         assert secret[5:25] not in logs
