@@ -1,4 +1,5 @@
-"""The feedback intake API under ``/api/v1`` (docs/feedback.md#api), described by ``/api/v1/openapi.json``.
+"""The feedback intake API under ``/api/v1`` (docs/feedback.md#api), described by ``/api/v1/openapi.json``
+(the whole machine API's document, ioc/web/openapi.py).
 
 Channels post reports and read their public status with a ``feedback:write`` key; agencies' systems take
 workflow steps with a ``feedback:handle`` key (staff use the /feedback page instead). Every body is validated
@@ -19,7 +20,6 @@ from ioc.auth.apikeys import require_api_key
 from ioc.config import Settings
 from ioc.feedback import handling
 from ioc.feedback.models import ApiModels, Created, PublicStatus, api_models
-from ioc.feedback.openapi import document
 from ioc.feedback.places import DistrictLocator
 from ioc.feedback.workflow import OPEN_STATUSES, Change, TransitionError
 from ioc.records import RejectedInput
@@ -28,6 +28,7 @@ from ioc.store import feedback_queries
 from ioc.store.writer import reject_input
 from ioc.timeutil import utcnow
 from ioc.web.context import current
+from ioc.web.openapi import document
 
 blueprint = flask.Blueprint("feedback_api", __name__, url_prefix="/api/v1")
 MAX_BODY_BYTES = 64 * 1024
@@ -47,7 +48,7 @@ def install(server: flask.Flask, settings: Settings) -> None:
     units = [unit["code"] for unit in read_units(settings.resolve(settings.province.units_file))]
     models = api_models([category.code for category in settings.feedback.categories], units)
     server.extensions["ioc_feedback_api"] = FeedbackApi(
-        models, DistrictLocator.of(settings), document(models, "IOC feedback intake", __version__))
+        models, DistrictLocator.of(settings), document(models, __version__))
     server.register_blueprint(blueprint)
     server.register_error_handler(NotFound, _not_found)
     server.register_error_handler(MethodNotAllowed, _not_allowed)
