@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint check docs benchmarks clean
+.PHONY: demo test lint check docs benchmarks soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ docs: $(VENV)/.installed-test
 
 benchmarks: $(VENV)/.installed-test
 	for script in $(filter-out benchmarks/demo_data.py,$(wildcard benchmarks/*.py)); do $(BIN)/python $$script; done
+
+# The soak test at full length: an hour of operation on the production rig (CI runs two minutes of it).
+soak: $(VENV)/.installed-test
+	IOC_SOAK_SECONDS=3600 CI=true $(BIN)/pytest tests/reliability/test_soak.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis
