@@ -18,6 +18,12 @@ LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 CATALOGUE: dict[str, dict[str, str]] = {
     "app.title": {"vi": "Trung tâm Điều hành thông minh", "en": "Intelligent Operations Centre"},
     "app.province": {"vi": "Tỉnh {name}", "en": "{name} Province"},
+    "shell.no_answer": {
+        "vi": "Máy chủ không trả lời yêu cầu vừa rồi, nên thao tác vừa làm có thể chưa được thực hiện. Dữ liệu "
+        "bên dưới vừa được đọc lại từ hệ thống: hãy kiểm tra, rồi làm lại nếu cần.",
+        "en": "The server did not answer the last request, so what you just did may not have been done. The data "
+        "below has just been read again from the system: check it, and do it again if needed.",
+    },
     "nav.overview": {"vi": "Tổng quan", "en": "Overview"},
     "nav.language": {"vi": "Ngôn ngữ", "en": "Language"},
     "language.vi": {"vi": "Tiếng Việt", "en": "Vietnamese"},

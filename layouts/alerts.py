@@ -21,6 +21,7 @@ from ioc.i18n import moment, number, text
 from ioc.store import alert_queries
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
+from layouts.shell import REREAD
 
 PATH = "/alerts"
 PERMISSION = VIEW
@@ -81,9 +82,9 @@ def layout(**_query) -> html.Div:
 
 
 @dash.callback(Output(TABLE, "children"), Input(filter_id(ALL), "value"), Input(TICK, "n_intervals"),
-               Input(CHANGED, "data"))
+               Input(CHANGED, "data"), Input(REREAD, "data"))
 @requires(VIEW)
-def refresh(_filters, _tick, _changed):
+def refresh(_filters, _tick, _changed, _reread):
     filters = {item["id"]["name"]: item.get("value") for item in ctx.inputs_list[0]}
     return _alerts(current_language(), filters, _can_act())
 
@@ -97,9 +98,9 @@ def select(_clicks):
 
 
 @dash.callback(Output(DETAIL, "children"), Input(SELECTED, "data"), Input(CHANGED, "data"),
-               Input(TICK, "n_intervals"))
+               Input(TICK, "n_intervals"), Input(REREAD, "data"))
 @requires(VIEW)
-def detail(alert_id, _changed, _tick):
+def detail(alert_id, _changed, _tick, _reread):
     return _detail(alert_id if isinstance(alert_id, int) else None, current_language())
 
 

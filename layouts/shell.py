@@ -9,6 +9,10 @@ from ioc.auth.guard import current_principal, page_permission
 from ioc.i18n import LANGUAGES, text
 from ioc.web.context import current, current_language
 
+NO_ANSWER = "ioc-no-answer"
+"""The notice shown when the server did not answer a callback (ioc/web/assets/session.js shows and hides it)."""
+REREAD = "ioc-reread"
+"""Set by session.js after a callback got no answer: pages whose data may have changed read it again on it."""
 NAVIGATION = [("nav.overview", "/"), ("nav.wall", "/wall"), ("nav.analytics", "/analytics"),
               ("nav.sensors", "/sensors"), ("nav.alerts", "/alerts"), ("nav.feedback", "/feedback"),
               ("nav.health", "/health"), ("nav.admin", "/admin")]
@@ -51,6 +55,9 @@ def shell() -> html.Div:
                 ],
                 className="ioc-header",
             ),
+            html.P(text("shell.no_answer", language), id=NO_ANSWER, role="alert", hidden=True,
+                   className="ioc-no-answer"),
+            dcc.Store(id=REREAD),
             html.Main(dash.page_container, className="ioc-main"),
         ],
         lang=language,

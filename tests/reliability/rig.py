@@ -64,6 +64,7 @@ class ProductionRig:
     logs: Path
     """Folder of the processes' logs, ``<name>.log``."""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    """Name -> process; each connects to PostgreSQL with its name as ``application_name``."""
     users: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Role -> (name, password), one user per role."""
     sensor_tap: SensorTap | None = None
@@ -116,8 +117,9 @@ def production_rig(root: Path, postgres_url: str, mosquitto_port: int, *, web_wo
 
     def start(name: str, *command: str, config: Path = config_path) -> subprocess.Popen:
         with (logs / f"{name}.log").open("wb") as log:  # the child keeps its own copy of the descriptor
-            rig.processes[name] = subprocess.Popen(command, cwd=REPO, env={**environment, "IOC_CONFIG": str(config)},
-                                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            rig.processes[name] = subprocess.Popen(
+                command, cwd=REPO, env={**environment, "IOC_CONFIG": str(config), "PGAPPNAME": name},
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         return rig.processes[name]
 
     ioc = (sys.executable, "-m", "ioc")
@@ -130,7 +132,7 @@ def production_rig(root: Path, postgres_url: str, mosquitto_port: int, *, web_wo
         for name in ("collect-a", "collect-b"):
             _wait_for_log(rig, name, "subscribed to $share/ioc/")
         start("web", sys.executable, "-m", "gunicorn", "-w", str(web_workers), "-b", f"127.0.0.1:{web_port}",
-              "--graceful-timeout", "5", "ioc.web.wsgi:application()")
+              "--graceful-timeout", "5", "--no-control-socket", "ioc.web.wsgi:application()")
         _wait_for_web(rig)
         if simulators:
             start("simulate-feedback", *ioc, "simulate-feedback", "--url", rig.web_url, "--interval", "2",
@@ -212,7 +214,8 @@ def _wait_for_web(rig: ProductionRig) -> None:
     deadline = time.monotonic() + START_SECONDS
     while True:
         assert rig.processes["web"].poll() is None, f"gunicorn ended at start-up:\n{rig.log('web')[-3000:]}"
-        with contextlib.suppress(requests.ConnectionError), requests.get(rig.web_url + "/login", timeout=10) as page:
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout), \
+                requests.get(rig.web_url + "/login", timeout=10) as page:
             if page.status_code == 200:
                 return
         assert time.monotonic() < deadline, f"the web app did not answer within {START_SECONDS} s"
