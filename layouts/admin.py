@@ -19,6 +19,7 @@ from ioc.auth.permissions import ADMINISTER, requires
 from ioc.i18n import moment, text
 from ioc.store import auth_queries
 from ioc.web.context import current, current_language
+from layouts.inputs import string
 
 PATH = "/admin"
 PERMISSION = ADMINISTER
@@ -55,7 +56,9 @@ def layout(**_query) -> html.Div:
 def revoke(clicks):
     if not ctx.triggered_id or not any(clicks):
         raise PreventUpdate
-    kind, name = ctx.triggered_id["kind"], ctx.triggered_id["name"]
+    kind, name = string(ctx.triggered_id.get("kind")), string(ctx.triggered_id.get("name"))
+    if kind not in REVOKERS or name is None:
+        raise PreventUpdate
     language = current_language()
     try:
         REVOKERS[kind](current().engine, name, current_principal().actor, flask.request.remote_addr)

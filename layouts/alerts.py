@@ -21,6 +21,7 @@ from ioc.i18n import moment, number, text
 from ioc.store import alert_queries
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
+from layouts.inputs import row_id, string
 from layouts.shell import REREAD
 
 PATH = "/alerts"
@@ -85,7 +86,7 @@ def layout(**_query) -> html.Div:
                Input(CHANGED, "data"), Input(REREAD, "data"))
 @requires(VIEW)
 def refresh(_filters, _tick, _changed, _reread):
-    filters = {item["id"]["name"]: item.get("value") for item in ctx.inputs_list[0]}
+    filters = {item["id"]["name"]: string(item.get("value")) for item in ctx.inputs_list[0]}
     return _alerts(current_language(), filters, _can_act())
 
 
@@ -101,7 +102,7 @@ def select(_clicks):
                Input(TICK, "n_intervals"), Input(REREAD, "data"))
 @requires(VIEW)
 def detail(alert_id, _changed, _tick, _reread):
-    return _detail(alert_id if isinstance(alert_id, int) else None, current_language())
+    return _detail(row_id(alert_id), current_language())
 
 
 @dash.callback(Output(CHANGED, "data"), Output(MESSAGE, "children"),
@@ -116,7 +117,8 @@ def act(_row_clicks, _panel_clicks, selected, _fields):
         alert_id, action = trigger.get("id"), "acknowledge"
     else:
         alert_id, action = selected, trigger.get("action")
-    if not isinstance(alert_id, int) or action not in ACTIONS:
+    alert_id = row_id(alert_id)
+    if alert_id is None or action not in ACTIONS:
         raise PreventUpdate
     fields = {item["id"]["name"]: item.get("value") for item in ctx.states_list[1]}
     language = current_language()
@@ -128,7 +130,7 @@ def act(_row_clicks, _panel_clicks, selected, _fields):
 
 
 def _apply(action: str, alert_id: int, fields: dict, actor: str, now: datetime) -> None:
-    note = fields.get("note") or None
+    note = string(fields.get("note")) or None
     with current().engine.begin() as connection:
         if action == "acknowledge":
             lifecycle.acknowledge(connection, alert_id, actor, now, note)
@@ -136,7 +138,7 @@ def _apply(action: str, alert_id: int, fields: dict, actor: str, now: datetime) 
             hours = fields.get("shelve_hours") if fields.get("shelve_hours") in SHELVE_HOURS else SHELVE_HOURS[0]
             lifecycle.shelve(connection, alert_id, actor, now, now + timedelta(hours=hours), note or "")
         elif action == "assign":
-            lifecycle.assign(connection, alert_id, actor, now, fields.get("assignee") or "", note)
+            lifecycle.assign(connection, alert_id, actor, now, string(fields.get("assignee")) or "", note)
         else:
             lifecycle.clear(connection, alert_id, actor, now, note or "")
 

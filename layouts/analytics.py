@@ -22,6 +22,7 @@ from ioc.store import queries
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
 from layouts.analytics_filters import commune_options, control, filters, part, sort_button
+from layouts.inputs import string
 from layouts.maps import district_map, read_geojson, recoloured, with_shapes
 
 PATH = "/analytics"
@@ -79,7 +80,7 @@ def state_of(period, start, end, unit, commune, sector, channel, indicator, sort
         known = Known.read(connection)
     sort = sort if isinstance(sort, dict) else {}
     query = {
-        "period": period, "from": (start or "")[:10], "to": (end or "")[:10],
+        "period": period, "from": (string(start) or "")[:10], "to": (string(end) or "")[:10],
         "unit": unit, "commune": commune, "sector": sector, "channel": channel, "indicator": indicator,
         "sort": sort.get("by"), "order": "desc" if sort.get("descending") else "asc",
     }
@@ -106,11 +107,11 @@ def write_url(*values):
 def communes(unit, commune):
     with current().engine.connect() as connection:
         known = Known.read(connection)
-    district = known.units.get(unit or "")
+    district = known.units.get(string(unit) or "")
     if district is None or district["level"] != "district":
         return [], True, None
     options = commune_options(known, district["code"])
-    return options, False, commune if commune in {o["value"] for o in options} else None
+    return options, False, commune if string(commune) in {o["value"] for o in options} else None
 
 
 @dash.callback(Output(control("dates"), "start_date"), Output(control("dates"), "end_date"),
@@ -144,7 +145,7 @@ def pick_district(click):
                prevent_initial_call=True)
 @requires(ANALYSE)
 def sort(_clicks, current_sort):
-    if not ctx.triggered_id or not ctx.triggered[0]["value"] or ctx.triggered_id["column"] not in SORTABLE:
+    if not ctx.triggered_id or not ctx.triggered[0]["value"] or string(ctx.triggered_id["column"]) not in SORTABLE:
         raise PreventUpdate  # the table was drawn anew, not clicked
     column = ctx.triggered_id["column"]
     same = isinstance(current_sort, dict) and current_sort.get("by") == column

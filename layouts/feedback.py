@@ -30,11 +30,14 @@ from ioc.store import feedback_queries, queries
 from ioc.tables import csv_bytes
 from ioc.timeutil import local_day, utcnow
 from ioc.web.context import current, current_language
+from layouts.inputs import row_id, string, whole
 
 PATH = "/feedback"
 PERMISSION = VIEW
 EXPORT_PATH = "/feedback/export.csv"
 PERIOD_DAYS = 30
+REFERENCE_MAX_CHARS = 100
+"""The hotline form's own id (a uuid the page makes) becomes the report's ``channel_ref``, of this length."""
 
 TABLE, DETAIL, SELECTED, CHANGED, MESSAGE, HOTLINE_REF, HOTLINE_MESSAGE = (
     "feedback-table", "feedback-detail", "feedback-selected", "feedback-changed", "feedback-message",
@@ -109,6 +112,7 @@ def layout(**_query) -> html.Div:
 @requires(VIEW)
 def refresh(_filters, _changed, _call):
     filters = {item["id"]["name"]: item.get("value") for item in ctx.inputs_list[0]}
+    filters = {name: value if name == "overdue" else string(value) for name, value in filters.items()}
     return _inbox(current_language(), filters, may_handle())
 
 
@@ -123,21 +127,21 @@ def select(_clicks):
 @dash.callback(Output(DETAIL, "children"), Input(SELECTED, "data"), Input(CHANGED, "data"))
 @requires(VIEW)
 def detail(report_id, _changed):
-    return _detail(report_id if isinstance(report_id, int) else None, current_language(), may_handle())
+    return _detail(row_id(report_id), current_language(), may_handle())
 
 
 @dash.callback(Output(CHANGED, "data"), Output(MESSAGE, "children"), Input(action_button(ALL), "n_clicks"),
                State(SELECTED, "data"), State(field(ALL), "value"), prevent_initial_call=True)
 @requires(HANDLE_FEEDBACK)
 def act(_clicks, report_id, _fields):
-    if not _pressed("apply") or not isinstance(report_id, int):
+    report_id = row_id(report_id)
+    if not _pressed("apply") or report_id is None:
         raise PreventUpdate
     values = {item["id"]["name"]: item.get("value") for item in ctx.states_list[1]}
     language = current_language()
-    rating = values.get("rating")
-    change = Change(to=values.get("to") or "", note=values.get("note"), reason=values.get("reason"),
-                    agency=values.get("agency"), reply=values.get("reply"),
-                    rating=rating if isinstance(rating, int) else None)
+    change = Change(to=string(values.get("to")) or "", note=string(values.get("note")),
+                    reason=string(values.get("reason")), agency=string(values.get("agency")),
+                    reply=string(values.get("reply")), rating=whole(values.get("rating")))
     try:
         with current().engine.begin() as connection:
             row = handling.transition(connection, report_id, change, current_principal().actor, utcnow())
@@ -153,14 +157,17 @@ def act(_clicks, report_id, _fields):
 @requires(HANDLE_FEEDBACK)
 def take_call(_clicks, reference, _fields):
     """Record a hotline call; the form's own id makes a double click one report."""
-    if not _pressed("hotline") or not isinstance(reference, str):
+    if not _pressed("hotline") or not isinstance(reference, str) or len(reference) > REFERENCE_MAX_CHARS:
         raise PreventUpdate
-    values = {item["id"]["name"]: (item.get("value") or None) for item in ctx.states_list[1]}
+    values = {item["id"]["name"]: (string(item.get("value")) or None) for item in ctx.states_list[1]}
     language = current_language()
     settings = current().settings
     if not (settings.feedback.category(values.get("category") or "") and values.get("title")
             and values.get("description")):
         return dash.no_update, text("feedback.hotline.missing", language)
+    with current().engine.connect() as connection:
+        if values.get("unit_code") and values["unit_code"] not in _unit_names(connection):
+            return dash.no_update, text("feedback.refused", language, reason="unit_code: no such unit")
     try:
         reporter = Reporter(name=values.get("name"), phone=values.get("phone"))
     except ValidationError as exc:

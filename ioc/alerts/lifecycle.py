@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from ioc.store import alert_queries as q
 
 NOTE_MAX_CHARS = 1000
+ASSIGNEE_MAX_CHARS = 100
 
 
 class AlertActionError(Exception):
@@ -36,7 +37,7 @@ def acknowledge(connection: Connection, alert_id: int, user: str, at: datetime, 
 def assign(connection: Connection, alert_id: int, user: str, at: datetime, assignee: str,
            note: str | None = None) -> None:
     """Give an active alert to ``assignee`` (a user name) to handle."""
-    assignee = assignee.strip()
+    assignee = assignee.strip()[:ASSIGNEE_MAX_CHARS]
     if not assignee:
         raise AlertActionError("no_assignee", "say who the alert is assigned to")
     _active(connection, alert_id, "assigned")

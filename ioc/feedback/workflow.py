@@ -63,6 +63,8 @@ def check(current: str, change: Change) -> dict:
         values["reject_reason"] = _required(change.reason, "reason", "a rejection needs a reason")
     elif change.to == "assigned":
         values["agency"] = _required(change.agency, "agency", "an assignment names the agency")
+        if len(values["agency"]) > AGENCY_MAX_CHARS:
+            raise TransitionError("agency", f"at most {AGENCY_MAX_CHARS} characters", 422)
     elif change.to == "answered":
         values["reply"] = _required(change.reply, "reply", "an answer needs the official reply")
     elif change.to == "closed" and change.rating is not None:

@@ -15,7 +15,9 @@ from sqlalchemy import MetaData, func, select
 
 from ioc.auth import apikeys
 from ioc.auth.accounts import add_user
+from ioc.auth.guard import ROUTER_OUTPUT
 from ioc.config import load_settings
+from ioc.feedback.models import TITLE_MAX_CHARS
 from ioc.records import Reading
 from ioc.reference import load_reference_data
 from ioc.store import alert_queries, feedback_queries, schema
@@ -36,7 +38,7 @@ from tests.analytics.helpers import (
     url_callback,
 )
 from tests.auth.callbacks import callback_body, pattern, pattern_key
-from tests.auth.conftest import PASSWORDS, TIMEOUT, csrf_headers, form_token, serving, sign_in
+from tests.auth.conftest import PASSWORDS, TIMEOUT, csrf_headers, form_token, revoke_callback, serving, sign_in
 from tests.conftest import create_database, write_config
 from tests.feedback.conftest import report
 from tests.feedback.test_page import action_body as feedback_action
@@ -90,7 +92,7 @@ def shop(request, tmp_path_factory):
         site.keys = keys
         site.backend = request.param
         site.tracking_code = created.json()["tracking_code"]
-        site.browsers = {role: sign_in(site.url, role, PASSWORDS[role]) for role in ("analyst", "operator")}
+        site.browsers = {role: sign_in(site.url, role, PASSWORDS[role]) for role in ("analyst", "operator", "admin")}
         yield site
     engine.dispose()
 
@@ -179,10 +181,10 @@ def test_hostile_strings_in_every_filter_and_parameter_are_refused_or_harmless(s
     for payload in PAYLOADS:
         ok = 400 if "\x00" in payload else 200  # a NUL is refused outright (ioc/web/nul.py)
         # The explorer: its URL, its filter callbacks, its exports.
+        search = "?" + "&".join(f"{name}={quote(payload)}" for name in QUERY_PARAMETERS)
+        page = probe.callback("explorer url", analyst, explorer_page(search))
+        assert page.status_code == 200  # still encoded here: each parameter falls back to its default
         for name in QUERY_PARAMETERS:
-            search = "?" + "&".join(f"{k}={quote(v)}" for k, v in {**MARCH, name: payload}.items())
-            page = probe.callback(f"explorer url {name}", analyst, explorer_page(search))
-            assert page.status_code == 200  # still encoded here: the page falls back to the default
             export = probe(f"analytics export {name}", analyst, "GET", "/analytics/export.csv",
                            params={**MARCH, name: payload})
             assert export.status_code == ok
@@ -300,6 +302,56 @@ def test_hostile_text_is_stored_exactly_as_sent_or_refused(shop):
     assert (kept, refused) == (len(PAYLOADS) - 1, 1)
     record(f"sql_injection_text_{site.backend}", payloads=len(PAYLOADS), kept_verbatim=kept, refused=refused,
            server_errors=0)
+
+
+NOT_TEXT = [["' OR 1=1 --"], {"$ne": None}, True, 2**70, "x" * 5000]
+"""What a forged callback may send where the page sends a short string or a row's id."""
+
+
+def test_values_of_another_type_or_size_in_every_callback_input_are_refused_or_harmless(shop):
+    """A callback's inputs are JSON anyone signed in can write: lists, objects, booleans, huge numbers and long
+    strings go into every input of every callback (filters, selections, form fields, buttons' ids)."""
+    site, probe = shop, Probe(shop)
+    analyst, operator, admin = (site.browsers[role] for role in ("analyst", "operator", "admin"))
+    [alert] = alerts_of(site.engine, "pm25")
+    simple = {output: [spec["id"] for spec in entry["inputs"] + entry["state"] if not spec["id"].startswith("{")]
+              for output, entry in site.app.callback_map.items()
+              if entry.get("callback") and output != ROUTER_OUTPUT}
+    for value in NOT_TEXT:
+        for output, names in simple.items():
+            for name in names:
+                probe.callback(f"callback input {name}", admin, callback_body(site.app, output, {name: value}))
+        for name in ("severity", "state", "source", "unit"):
+            probe.callback(f"alerts filter {name}", operator, alerts_refresh(site.app, **{name: value}))
+        for name in ("status", "category", "channel", "unit", "overdue"):
+            probe.callback(f"feedback filter {name}", operator, feedback_refresh(site.app, **{name: value}))
+        for name in ("start", "end", "unit", "commune", "sector", "indicator", "sort"):
+            probe.callback(f"explorer filter {name}", analyst, url_callback(**{name: value}))
+        probe.callback("explorer communes", analyst, communes_callback(value, value))
+        probe.callback("explorer sort column", analyst, sort_callback(value))
+        probe.callback("alert fields", operator, alert_action("assign", alert["id"], note=value, assignee=value))
+        probe.callback("alert fields", operator, alert_action("shelve", alert["id"], note=value, hours=value))
+        probe.callback("alert selected", operator, alert_action("acknowledge", value))
+        probe.callback("feedback step to", operator, feedback_action(report_id(site), value))
+        for name in ("note", "reason", "agency", "reply", "rating"):
+            probe.callback(f"feedback step {name}", operator, feedback_action(report_id(site), "accepted",
+                                                                              **{name: value}))
+        for name in ("category", "title", "description", "unit_code", "name", "phone"):
+            probe.callback(f"hotline {name}", operator, hotline_body("probe", **{name: value}))
+        probe.callback("hotline form id", operator, hotline_body(value))
+        probe.callback("admin revoke", admin, revoke_callback(value, "hall-wall"))
+        probe.callback("admin revoke", admin, revoke_callback("kiosk", value))
+    unknown_unit = probe.callback("hotline unit_code", operator, hotline_body("probe-unit", unit_code="99999"))
+    assert unknown_unit.json()["response"]["feedback-hotline-message"]["children"] == (
+        "Không thực hiện được: unit_code: no such unit")
+    assert probe.server_errors == [] and probe.leaks == []
+    assert probe.callback("hotline title", operator, hotline_body("probe-long", title="x" * 5000)).status_code == 200
+    with site.engine.connect() as connection:
+        assert feedback_queries.report_by_ref(connection, "hotline", "probe-unit") is None
+        long_title = feedback_queries.report_by_ref(connection, "hotline", "probe-long")  # cut as the form cuts it
+        assert len(long_title["title"]) == TITLE_MAX_CHARS
+    record(f"callback_input_types_{site.backend}", values=len(NOT_TEXT), inputs=len(probe.parameters),
+           requests=probe.sent, server_errors=0, leaks=0)
 
 
 def report_id(site) -> int:
