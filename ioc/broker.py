@@ -4,11 +4,43 @@ Production uses Mosquitto instead; see docs/production.md.
 """
 
 import asyncio
+import logging
 import threading
+from contextlib import suppress
 
 from amqtt.broker import Broker
+from amqtt.errors import AMQTTError
 
 STARTUP_TIMEOUT_SECONDS = 10
+
+
+class SilentProbeFilter(logging.Filter):
+    """Drops amqtt's error for a connection that closed without sending CONNECT.
+
+    The health view checks that the broker accepts TCP connections by opening one and closing it; amqtt logs each
+    such check as an error ("No data from ..."), which would make an operator reading the log think the broker
+    is failing.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("No data from") or "No data to decode MQTT packet" in message)
+
+
+class ClosingBroker(Broker):
+    """amqtt's broker, closing a connection whose first packet was not a CONNECT.
+
+    amqtt gives up on such a connection (a port check, a scanner, a client speaking something else) without
+    closing its socket, so each one would keep a file descriptor open until garbage collection.
+    """
+
+    async def _initialize_client_session(self, reader, writer, remote_address, remote_port):
+        try:
+            return await super()._initialize_client_session(reader, writer, remote_address, remote_port)
+        except AMQTTError:
+            with suppress(OSError):
+                await writer.close()
+            raise
 
 
 class EmbeddedBroker:
@@ -24,6 +56,9 @@ class EmbeddedBroker:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        broker_log = logging.getLogger("amqtt.broker")
+        if not any(isinstance(known, SilentProbeFilter) for known in broker_log.filters):
+            broker_log.addFilter(SilentProbeFilter())
         started = threading.Event()
         failure: list[BaseException] = []
 
@@ -31,7 +66,7 @@ class EmbeddedBroker:
             self._loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self._loop)
             try:
-                self._broker = Broker(self._config(), loop=self._loop)
+                self._broker = ClosingBroker(self._config(), loop=self._loop)
                 self._loop.run_until_complete(self._broker.start())
             except BaseException as exc:  # noqa: BLE001 - handed to the starting thread below
                 failure.append(exc)
@@ -64,6 +99,7 @@ class EmbeddedBroker:
         handlers = asyncio.all_tasks(self._loop)
         if handlers:
             self._loop.run_until_complete(asyncio.wait(handlers, timeout=STARTUP_TIMEOUT_SECONDS))
+        self._loop.run_until_complete(asyncio.sleep(0))  # a closed transport lets go of its socket a step later
 
     def _config(self) -> dict:
         return {

@@ -47,7 +47,8 @@ def main(ctx: click.Context, config: Path, verbose: bool) -> None:
     """ioc: the Intelligent Operations Centre of a province."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "transitions", "httpx", "amqtt"):  # a line per request or state change otherwise
+        logging.getLogger(chatty).setLevel(logging.DEBUG if verbose else logging.WARNING)
     ctx.obj = {"config": config}
 
 

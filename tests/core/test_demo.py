@@ -67,8 +67,9 @@ def test_the_demo_serves_the_shell_runs_a_broker_and_stops_cleanly(demo, stop_si
     assert "Trung tâm Điều hành thông minh" in response.text
     assert _mqtt_round_trip(mqtt_port) == b"xin chao"
 
-    # Rows committed by another writer while the demo runs must survive its shutdown.
-    with sqlite3.connect(database) as connection:
+    # Rows committed by another writer while the demo runs must survive its shutdown. Like the IOC's own
+    # writers it waits up to 30 s for the lock: the demo's first portal backfill holds it for seconds.
+    with sqlite3.connect(database, timeout=30) as connection:
         before = connection.execute("SELECT count(*) FROM units").fetchone()[0]
         connection.execute("INSERT INTO rejected_inputs (ts, source, reason, detail, payload) "
                            "VALUES ('2026-11-25 01:00:00', 'test', 'probe', 'committed before SIGTERM', '{}')")
@@ -82,7 +83,7 @@ def test_the_demo_serves_the_shell_runs_a_broker_and_stops_cleanly(demo, stop_si
     assert "Traceback" not in output
     assert "starting it again" not in output
 
-    with sqlite3.connect(database) as connection:
+    with sqlite3.connect(database, timeout=30) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert connection.execute("SELECT count(*) FROM units").fetchone()[0] == before == 123
         assert connection.execute("SELECT detail FROM rejected_inputs WHERE source = 'test'").fetchone() == (

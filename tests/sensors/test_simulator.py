@@ -1,5 +1,6 @@
 """The simulated sensor network: realistic cycles, rain raising the gauges, silences, malformed payloads."""
 
+import logging
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -7,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from collectors.sensor_payloads import PayloadError, parse_payload
 from collectors.sensor_simulator import SensorSimulator, SimulatedProvince
 from ioc.config import Secrets
+from ioc.health import broker_status
 from ioc.sensors import load_registry
 from ioc.store import queries
 from tests.conftest import REPO
@@ -76,3 +78,15 @@ def test_the_simulator_feeds_the_collector_through_the_embedded_broker(embedded_
     with sqlite_engine.connect() as connection:
         rejected = queries.rejected_counts(connection)
     assert sum(rejected.values()) > 0
+
+
+def test_the_health_probe_leaves_no_error_in_the_embedded_broker_log(embedded_broker, caplog):
+    """The health view's TCP check sends no CONNECT; the broker must not log that as an error."""
+    with caplog.at_level(logging.DEBUG, logger="amqtt"):
+        assert broker_status("127.0.0.1", embedded_broker.port)["reachable"]
+        deadline = time.monotonic() + 5
+        while not any("Connection from" in record.getMessage() for record in caplog.records):
+            assert time.monotonic() < deadline, "the broker never saw the probe"
+            time.sleep(0.05)
+        time.sleep(0.2)  # the broker reads the closed connection right after accepting it
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
