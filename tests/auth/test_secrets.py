@@ -34,6 +34,7 @@ from tests.auth.conftest import (
     sign_in,
 )
 from tests.conftest import REPO, write_config
+from tests.feedback.conftest import report
 from tests.services import free_port, require, wait_for_port
 
 WRONG_PASSWORD = "đoán-mò-một-mật-khẩu"
@@ -73,6 +74,9 @@ def test_no_secret_is_stored_or_logged_in_clear(tmp_path, settings, sqlite_engin
         assert requests.get(site.url + "/api/v1/whoami", headers={"Authorization": f"Bearer {api_key}"},
                             timeout=TIMEOUT).status_code == 200
         requests.get(site.url + "/api/v1/whoami", headers={"X-API-Key": api_key + "x"}, timeout=TIMEOUT)
+        for body, status in ((report(), 201), ({"title": 5}, 422)):  # stored, and refused into rejected_inputs
+            assert requests.post(site.url + "/api/v1/feedback", json=body, headers={"X-API-Key": api_key},
+                                 timeout=TIMEOUT).status_code == status
         assert admin.post(site.url + "/_dash-update-component", json=revoke_callback("apikey", "zalo-oa"),
                           headers=csrf_headers(admin), timeout=TIMEOUT).status_code == 200
         operator.post(site.url + "/_dash-update-component", json=revoke_callback("kiosk", "phong-hop-1"),
