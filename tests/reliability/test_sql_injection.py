@@ -346,6 +346,12 @@ def test_values_of_another_type_or_size_in_every_callback_input_are_refused_or_h
         "Không thực hiện được: unit_code: no such unit")
     assert probe.server_errors == [] and probe.leaks == []
     assert probe.callback("hotline title", operator, hotline_body("probe-long", title="x" * 5000)).status_code == 200
+    with site.engine.connect() as connection:  # a note of another type was no note: the step was taken
+        assert feedback_queries.report_by_code(connection, site.tracking_code)["status"] == "accepted"
+    long_agency = probe.callback("feedback step agency", operator, feedback_action(report_id(site), "assigned",
+                                                                                   agency="x" * 5000))
+    assert long_agency.json()["response"]["feedback-message"]["children"] == (
+        "Không thực hiện được: agency: at most 200 characters")
     with site.engine.connect() as connection:
         assert feedback_queries.report_by_ref(connection, "hotline", "probe-unit") is None
         long_title = feedback_queries.report_by_ref(connection, "hotline", "probe-long")  # cut as the form cuts it
