@@ -54,8 +54,9 @@ def part(name: str) -> dict:
     return {"name": name, "type": "analytics-part"}
 
 
-def key(component: dict) -> str:
-    return json.dumps(component, separators=(",", ":"), sort_keys=True)
+def key(component: dict | str) -> str:
+    """A component id as Dash names it in a callback: a plain string as it is, a dict id as sorted JSON."""
+    return component if isinstance(component, str) else json.dumps(component, separators=(",", ":"), sort_keys=True)
 
 
 def filter_inputs(period="custom", start="2026-03-01", end="2026-03-31", unit="70", commune=None, sector=None,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.reliability.rig import new_database, production_rig
+from tests.conftest import create_database
+from tests.reliability.rig import production_rig
 from tests.services import MosquittoServer
 
 
@@ -14,7 +15,7 @@ def rig(request, postgres_server, mosquitto_binary, tmp_path_factory):
     broker = MosquittoServer(mosquitto_binary)
     broker.start()
     try:
-        with production_rig(root, new_database(postgres_server), broker.port,
+        with production_rig(root, create_database(postgres_server), broker.port,
                             sensor_rate=100) as running:
             yield running
     finally:

@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,6 @@ from pathlib import Path
 import requests
 import sqlalchemy
 import yaml
-from sqlalchemy import text
 
 from ioc.auth import kiosk
 from ioc.auth.accounts import add_user
@@ -148,16 +146,6 @@ def production_rig(root: Path, postgres_url: str, mosquitto_port: int, *, web_wo
         if rig.sensor_tap:
             rig.sensor_tap.stop()
         engine.dispose()
-
-
-def new_database(server_url: str) -> str:
-    """The URL of a new, empty database on the PostgreSQL server at ``server_url`` (no database part)."""
-    name = f"ioc_rig_{uuid.uuid4().hex[:12]}"
-    admin = open_engine(f"{server_url}/postgres")
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{server_url}/{name}"
 
 
 def stop_process(process: subprocess.Popen) -> int:

@@ -28,8 +28,9 @@ from ioc.i18n import text as ui_text
 from ioc.store import schema
 from ioc.timeutil import utcnow
 from tests.auth.test_browser import WAIT_MS, sign_in_with_the_form
+from tests.conftest import create_database
 from tests.reliability.figures import record
-from tests.reliability.rig import ALERT_RULE, new_database, production_rig
+from tests.reliability.rig import ALERT_RULE, production_rig
 from tests.services import MosquittoServer, PostgresServer, postgres_bindir, require
 
 NEVER_COMES = "ioc_standby_that_never_connects"
@@ -45,7 +46,7 @@ def own_rig(mosquitto_binary, tmp_path_factory):
     broker.start()
     try:
         with production_rig(tmp_path_factory.mktemp("rig-test_worker_killed", numbered=False),
-                            new_database(server.url("").rstrip("/")), broker.port, web_workers=2) as rig:
+                            create_database(server.url("").rstrip("/")), broker.port, web_workers=2) as rig:
             yield rig
     finally:
         broker.close()
