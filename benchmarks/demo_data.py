@@ -47,7 +47,8 @@ def _value(metric: str, hour: datetime, spec: dict, scale: float, rng: random.Ra
     if metric == "water_level":
         levels = spec.get("alarm_levels") or (spec["min"] + 1, spec["max"], spec["max"])
         low, high = levels[0], levels[2]
-        return round(low - 1.0 + 0.3 * cycle + rng.random() * 0.2 + (high - low + 1.0) * min(1.0, scale - 1), 2)
+        # A station running high stays above alarm level III all day, the daily cycle's trough included.
+        return round(low - 1.0 + 0.3 * cycle + rng.random() * 0.2 + (high - low + 1.35) * min(1.0, scale - 1), 2)
     value = BASE.get(metric, (spec["min"] + spec["max"]) / 4) * scale * (1 + 0.35 * cycle) * (0.8 + 0.4 * rng.random())
     return round(min(spec["max"], max(spec["min"], value)), 2)
 
