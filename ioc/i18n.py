@@ -408,9 +408,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "health.store": {"vi": "Kho dữ liệu", "en": "Store"},
     "health.store_size": {"vi": "{backend}, {size} MB", "en": "{backend}, {size} MB"},
     "health.store_disk": {"vi": "Dung lượng trống của kho", "en": "Store's free space"},
-    "health.store_free": {"vi": "Còn trống {free} / {total} MB", "en": "{free} of {total} MB free"},
-    "health.store_full": {"vi": "Đầy: còn trống {free} / {total} MB; số liệu cảm biến chờ ở máy chủ MQTT",
-                          "en": "Full: {free} of {total} MB free; sensor readings wait at the MQTT broker"},
+    "health.store_free": {"vi": "Còn trống {free} / {total} {unit}", "en": "{free} of {total} {unit} free"},
+    "health.store_full": {"vi": "Đầy: còn trống {free} / {total} {unit}; số liệu cảm biến chờ ở máy chủ MQTT",
+                          "en": "Full: {free} of {total} {unit} free; sensor readings wait at the MQTT broker"},
     "health.latest_reading": {"vi": "Số liệu cảm biến mới nhất", "en": "Newest sensor reading"},
 }
 

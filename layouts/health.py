@@ -84,16 +84,19 @@ def _content() -> list:
             _stat(text("health.broker", language), broker_text, "ok" if broker["reachable"] else "failed"),
             _stat(text("health.store", language), text("health.store_size", language, backend=store["backend"],
                   size=number(store["size_bytes"] / 1e6, language, decimals=1)), "ok"),
-            *([_stat(text("health.store_disk", language), _free_space(store, language),
+            *([_stat(text("health.store_disk", language), free_space_text(store, language),
                      "failed" if store["full"] else "ok")] if store["free_bytes"] is not None else []),
             _stat(text("health.latest_reading", language), _when(report["newest_reading"], language), "ok"),
         ], className="ioc-stats ioc-health-stats"),
     ]
 
 
-def _free_space(store: dict, language: str) -> str:
-    free, total = (number(store[key] / 1e6, language, decimals=1) for key in ("free_bytes", "total_bytes"))
-    return text("health.store_full" if store["full"] else "health.store_free", language, free=free, total=total)
+def free_space_text(store: dict, language: str) -> str:
+    """Free and total space in GB on a disk of 10 GB or more (82.131,2 MB is hard to read), in MB below."""
+    unit, scale = ("GB", 1e9) if store["total_bytes"] >= 10e9 else ("MB", 1e6)
+    free, total = (number(store[key] / scale, language, decimals=1) for key in ("free_bytes", "total_bytes"))
+    return text("health.store_full" if store["full"] else "health.store_free", language, free=free, total=total,
+                unit=unit)
 
 
 def _table(keys: list[str], rows: list, language: str) -> html.Table:

@@ -8,6 +8,7 @@ import requests
 from ioc.auth import kiosk
 from ioc.records import RejectedInput
 from ioc.store.writer import reject_input
+from layouts.health import free_space_text
 from tests.auth.conftest import PASSWORDS, TIMEOUT, as_kiosk, csrf_headers, page_callback, sign_in
 
 
@@ -72,3 +73,11 @@ def test_the_wall_map_needs_no_tile_server_unless_one_is_configured(demo_engine,
     assert '"sourcetype":"raster"' in pages["hosted"]
     assert '["http://gis.binhphuoc.local/tiles/{z}/{x}/{y}.png"]' in pages["hosted"]
     assert "Nền bản đồ: Sở TN&MT Bình Phước" in pages["hosted"] and "gis.chinhphu.vn" in pages["hosted"]
+
+
+def test_the_stores_free_space_reads_in_gb_on_a_large_disk_and_in_mb_on_a_small_one():
+    large = {"free_bytes": 82_131_200_000, "total_bytes": 270_553_200_000, "full": False}
+    small = {"free_bytes": 400_000, "total_bytes": 33_554_432, "full": True}
+    assert free_space_text(large, "vi") == "Còn trống 82,1 / 270,6 GB"
+    assert free_space_text(large, "en") == "82.1 of 270.6 GB free"
+    assert free_space_text(small, "vi").startswith("Đầy: còn trống 0,4 / 33,6 MB;")
