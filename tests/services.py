@@ -55,10 +55,12 @@ def postgres_bindir() -> Path | None:
 class PostgresServer:
     """A throw-away PostgreSQL cluster; ``url(db)`` names a database on it (``create_database`` makes one)."""
 
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, root: Path | None = None, initdb_args: tuple[str, ...] = ()):
+        """``root`` is an empty folder for the cluster (default: a new temporary one)."""
         self.bindir = bindir
         self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="ioc-pg-"))
+        self.root = root or Path(tempfile.mkdtemp(prefix="ioc-pg-"))
+        self.initdb_args = initdb_args
         self.datadir = self.root / "data"
         self.as_root = os.geteuid() == 0
         if self.as_root:
@@ -71,7 +73,7 @@ class PostgresServer:
 
     def start(self) -> None:
         self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "ioc", "--auth=trust",
-                  "--encoding=UTF8", "--locale=C.UTF-8")
+                  "--encoding=UTF8", "--locale=C.UTF-8", *self.initdb_args)
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options,
                   "-l", str(self.root / "log"), "-w", "start")

@@ -4,7 +4,9 @@ The store lives on a small tmpfs of the test's own, and a ballast file fills it.
 ``store-space-low`` alert of config.yaml is raised; once full, the ingest logs one clear error (no traceback per
 retry), the health view says the store is full, and readings stay unacknowledged at the broker; when the ballast
 is removed the ingest catches up: every reading sent is stored once, the rollups count each once, and SQLite's
-integrity check passes.
+integrity check passes. The same on PostgreSQL, whose data directory is put on a tmpfs: the server refuses to
+extend a table (SQLSTATE 53100), readings wait at the broker, and once room is made every one is stored once
+and amcheck finds every index consistent with its table.
 """
 
 import errno
@@ -12,8 +14,11 @@ import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -23,13 +28,14 @@ from ioc.auth import kiosk
 from ioc.health import STORE_FULL_BYTES, health_report
 from ioc.store import alert_queries
 from tests.auth.conftest import as_kiosk, serving
+from tests.conftest import create_database
 from tests.dashboard.test_pages import content
 from tests.reliability.figures import record
 from tests.reliability.test_store_faults import prepared_store, rollup_count
 from tests.sensors.conftest import ingest_settings, running_collector
 from tests.sensors.helpers import count_rows, publish_all, publisher, wait_for_rows
 from tests.sensors.test_no_loss import stream
-from tests.services import require
+from tests.services import PostgresServer, postgres_bindir, require
 
 DISK_BYTES = 32 * 2**20
 LOW_BYTES = 2 * 2**20
@@ -38,17 +44,24 @@ ROUND = 500
 """Readings published at a time while the disk fills."""
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A tmpfs of DISK_BYTES of this test's own (mounting needs root: CI runs as root)."""
+@contextmanager
+def tmpfs(folder, size: int):
+    """A tmpfs of ``size`` bytes mounted on ``folder`` (mounting needs root: CI runs as root)."""
     require(os.geteuid() == 0 and shutil.which("mount") is not None, "mounting a tmpfs needs root")
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES}", "tmpfs", str(folder)],
+    folder.mkdir(exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
                              capture_output=True, text=True)
     require(mounted.returncode == 0, f"could not mount a tmpfs: {mounted.stderr.strip()}")
-    yield folder
-    subprocess.run(["umount", "--lazy", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    with tmpfs(tmp_path / "disk", DISK_BYTES) as folder:
+        yield folder
 
 
 def fill(ballast, leave_bytes: int) -> None:
@@ -138,6 +151,97 @@ def test_a_full_disk_is_announced_then_holds_readings_at_the_broker_and_loses_no
         record("disk_full", sent=sent, stored=stored, lost=sent - stored, doubled=rolled_up - stored,
                stored_before_full=stored_before_full, held_while_full=sent - held, integrity=integrity)
         assert (stored, rolled_up, integrity) == (sent, sent, "ok")
+    finally:
+        client.disconnect()
+        engine.dispose()
+
+
+POSTGRES_DISK_BYTES = 96 * 2**20
+"""Room for a new cluster with 1 MB WAL segments, the IOC's tables and a few thousand readings."""
+
+
+@pytest.fixture
+def postgres_on_small_disk():
+    """A PostgreSQL server of this test's own whose data directory is on a tmpfs of POSTGRES_DISK_BYTES."""
+    bindir = postgres_bindir()
+    require(bindir is not None, "PostgreSQL is not installed (Debian package postgresql)")
+    # Not under tmp_path: pytest's folders are root's alone, and the server runs as the postgres user.
+    mount_point = Path(tempfile.mkdtemp(prefix="ioc-pg-disk-"))
+    with tmpfs(mount_point, POSTGRES_DISK_BYTES) as folder:
+        shutil.chown(folder, "postgres", "postgres")
+        folder.chmod(0o700)
+        server = PostgresServer(bindir, root=folder, initdb_args=("--wal-segsize=1",))
+        server.start()
+        try:
+            yield server
+        finally:
+            subprocess.run(["runuser", "-u", "postgres", "--", str(bindir / "pg_ctl"), "-D", str(server.datadir),
+                            "-m", "immediate", "-w", "stop"], capture_output=True)
+    mount_point.rmdir()
+
+
+def store_errors(caplog) -> list[str]:
+    return [entry.getMessage() for entry in full_errors(caplog)]
+
+
+def indexes_intact(engine) -> int:
+    """Every B-tree index of the IOC's tables checked against its table by amcheck; returns how many."""
+    with engine.begin() as connection:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS amcheck"))
+        names = connection.execute(text(
+            "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE a.amname = 'btree' AND n.nspname = 'public'")).scalars().all()
+        for name in names:
+            connection.execute(text("SELECT bt_index_parent_check(CAST(:name AS regclass), true)"), {"name": name})
+    return len(names)
+
+
+def test_a_full_disk_under_postgresql_holds_readings_at_the_broker_and_loses_none(
+        mosquitto, postgres_on_small_disk, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="collectors.mqtt_ingest")
+    settings = ingest_settings(tmp_path / "collector", mosquitto.port, batch_size=200)
+    server = postgres_on_small_disk
+    engine = prepared_store(create_database(server.url("").rstrip("/")), settings)
+    ballast = server.root / "ballast"
+    client = publisher(mosquitto.port)
+    sent = 0
+
+    def send(count: int) -> None:
+        nonlocal sent
+        publish_all(client, stream(count, first=sent))
+        sent += count
+
+    try:
+        with running_collector(settings, engine) as collector:
+            send(2 * ROUND)
+            assert wait_for_rows(engine, sent) == sent
+            fill(ballast, 0)
+            stored_before_full = count_rows(engine)
+            deadline = time.monotonic() + 60
+            while not store_errors(caplog):
+                assert time.monotonic() < deadline, "the store never refused a reading"
+                send(ROUND)
+                time.sleep(0.5)
+            held, committed = count_rows(engine), collector.messages_committed
+            send(4 * ROUND)  # more while full: they wait at the broker
+            time.sleep(5)
+            assert (count_rows(engine), collector.messages_committed) == (held, committed), \
+                "a reading was stored or acknowledged while the disk was full"
+            errors = store_errors(caplog)
+            assert all(message.startswith(("store full: ", "store failed: ")) for message in errors), errors
+            assert any(message.startswith("store full: could not ") for message in errors), errors
+
+            ballast.unlink()  # room again: the ingest catches up by itself
+            assert wait_for_rows(engine, sent, timeout=90) == sent
+            time.sleep(1)  # anything redelivered twice would land now
+            stored = count_rows(engine)
+            rolled_up = rollup_count(engine)
+        checked = indexes_intact(engine)
+        record("disk_full_postgresql", sent=sent, stored=stored, lost=sent - stored, doubled=rolled_up - stored,
+               stored_before_full=stored_before_full, held_while_full=sent - held, indexes_checked=checked,
+               first_error=errors[0].split(";")[0])
+        assert (stored, rolled_up) == (sent, sent)
     finally:
         client.disconnect()
         engine.dispose()
