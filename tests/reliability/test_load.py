@@ -32,16 +32,17 @@ ANALYSTS, DISPLAYS = 50, 10
 READINGS_PER_SECOND = 2000
 SECONDS = 60
 """Of load, after which the stream stops and the store has to catch up."""
-CALLBACK_P95_BOUND_MS = 8_000
+CALLBACK_P95_BOUND_MS = 15_000
 """Each page's callbacks, p95 as locust saw them (queueing for a gunicorn worker included). One at a time on
-a quiet machine they take tens of milliseconds (docs/benchmarks.md); in a CI run on two cores, with the
-2,000 readings/s taking about one of them, this test measured p95 of 3.9 s (explorer) and 3.4 s (wall)."""
-PAGE_LOAD_P95_BOUND_MS = 10_000
-"""A page and its layout: each visitor's first requests, all made while the crowd arrives (measured 3.7 s)."""
-INGEST_LAG_P95_BOUND_MS = 10_000
-"""From a reading's publication to its commit, p95 (measured 2.7 s): the collectors share the two cores with
-the web workers and the crowd."""
-DRAIN_BOUND_MS = 30_000
+a quiet machine they take tens of milliseconds (docs/benchmarks.md). Here 60 users and 2,000 readings/s share
+two cores with the whole rig, near saturation: in a CI run alone this test measured p95 of 3.9 s (explorer) and
+3.4 s (wall), and 8.6 s and 7.3 s with a soak running beside it. The bound catches a stall, not a slower query."""
+PAGE_LOAD_P95_BOUND_MS = 20_000
+"""A page and its layout: each visitor's first requests, all made while the crowd arrives (3.7 s; 8.8 s)."""
+INGEST_LAG_P95_BOUND_MS = 20_000
+"""From a reading's publication to its commit, p95 (2.7 s; 7.8 s): the collectors share the two cores with the
+web workers and the crowd."""
+DRAIN_BOUND_MS = 60_000
 """From the last publication to the commit of the last reading."""
 
 
