@@ -78,6 +78,21 @@ def fill(ballast, leave_bytes: int) -> None:
         os.close(descriptor)
 
 
+class Sender:
+    """Publishes the next readings of the test stream and counts how many were sent."""
+
+    def __init__(self, port: int):
+        self.client = publisher(port)
+        self.sent = 0
+
+    def __call__(self, count: int) -> None:
+        publish_all(self.client, stream(count, first=self.sent))
+        self.sent += count
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
 def store_alerts(engine) -> list[dict]:
     with engine.connect() as connection:
         rows = alert_queries.alert_list(connection, since=datetime.min.replace(tzinfo=UTC))
@@ -95,19 +110,12 @@ def test_a_full_disk_is_announced_then_holds_readings_at_the_broker_and_loses_no
     engine = prepared_store(f"sqlite:///{small_disk / 'ioc.db'}", settings)
     alerts = AlertService(settings, engine)
     ballast = small_disk / "ballast"
-    client = publisher(mosquitto.port)
-    sent = 0
-
-    def send(count: int) -> None:
-        nonlocal sent
-        publish_all(client, stream(count, first=sent))
-        sent += count
-
+    send = Sender(mosquitto.port)
     try:
         with running_collector(settings, engine) as collector, serving(settings, engine) as site:
             display = as_kiosk(site.url, kiosk.create(engine, "operations-wall", "test"))
             send(2 * ROUND)
-            assert wait_for_rows(engine, sent) == sent
+            assert wait_for_rows(engine, send.sent) == send.sent
 
             fill(ballast, LOW_BYTES)  # low, not yet full
             alerts.run_once()
@@ -138,7 +146,7 @@ def test_a_full_disk_is_announced_then_holds_readings_at_the_broker_and_loses_no
             assert "Đầy: còn trống 0,0 / 33,6 MB" in content(site, display, "/health")
 
             ballast.unlink()  # room again: the ingest catches up by itself
-            assert wait_for_rows(engine, sent, timeout=60) == sent
+            assert wait_for_rows(engine, send.sent, timeout=60) == send.sent
             time.sleep(1)  # anything redelivered twice would land now
             stored = count_rows(engine)
             rolled_up = rollup_count(engine)
@@ -148,11 +156,11 @@ def test_a_full_disk_is_announced_then_holds_readings_at_the_broker_and_loses_no
         assert [alert["active"] for alert in store_alerts(engine)] == [False]
         with engine.connect() as connection:
             integrity = connection.execute(text("PRAGMA integrity_check")).scalar_one()
-        record("disk_full", sent=sent, stored=stored, lost=sent - stored, doubled=rolled_up - stored,
-               stored_before_full=stored_before_full, held_while_full=sent - held, integrity=integrity)
-        assert (stored, rolled_up, integrity) == (sent, sent, "ok")
+        record("disk_full", sent=send.sent, stored=stored, lost=send.sent - stored, doubled=rolled_up - stored,
+               stored_before_full=stored_before_full, held_while_full=send.sent - held, integrity=integrity)
+        assert (stored, rolled_up, integrity) == (send.sent, send.sent, "ok")
     finally:
-        client.disconnect()
+        send.close()
         engine.dispose()
 
 
@@ -204,18 +212,11 @@ def test_a_full_disk_under_postgresql_holds_readings_at_the_broker_and_loses_non
     server = postgres_on_small_disk
     engine = prepared_store(create_database(server.url("").rstrip("/")), settings)
     ballast = server.root / "ballast"
-    client = publisher(mosquitto.port)
-    sent = 0
-
-    def send(count: int) -> None:
-        nonlocal sent
-        publish_all(client, stream(count, first=sent))
-        sent += count
-
+    send = Sender(mosquitto.port)
     try:
         with running_collector(settings, engine) as collector:
             send(2 * ROUND)
-            assert wait_for_rows(engine, sent) == sent
+            assert wait_for_rows(engine, send.sent) == send.sent
             fill(ballast, 0)
             stored_before_full = count_rows(engine)
             deadline = time.monotonic() + 60
@@ -233,15 +234,15 @@ def test_a_full_disk_under_postgresql_holds_readings_at_the_broker_and_loses_non
             assert any(message.startswith("store full: could not ") for message in errors), errors
 
             ballast.unlink()  # room again: the ingest catches up by itself
-            assert wait_for_rows(engine, sent, timeout=90) == sent
+            assert wait_for_rows(engine, send.sent, timeout=90) == send.sent
             time.sleep(1)  # anything redelivered twice would land now
             stored = count_rows(engine)
             rolled_up = rollup_count(engine)
         checked = indexes_intact(engine)
-        record("disk_full_postgresql", sent=sent, stored=stored, lost=sent - stored, doubled=rolled_up - stored,
-               stored_before_full=stored_before_full, held_while_full=sent - held, indexes_checked=checked,
-               first_error=errors[0].split(";")[0])
-        assert (stored, rolled_up) == (sent, sent)
+        record("disk_full_postgresql", sent=send.sent, stored=stored, lost=send.sent - stored,
+               doubled=rolled_up - stored, stored_before_full=stored_before_full,
+               held_while_full=send.sent - held, indexes_checked=checked, first_error=errors[0].split(";")[0])
+        assert (stored, rolled_up) == (send.sent, send.sent)
     finally:
-        client.disconnect()
+        send.close()
         engine.dispose()
