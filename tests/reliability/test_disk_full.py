@@ -93,6 +93,15 @@ class Sender:
         self.client.disconnect()
 
 
+def send_until_refused(send: Sender, caplog, timeout: float = 60) -> None:
+    """Keep publishing rounds of readings until the ingest logs that the store refused them."""
+    deadline = time.monotonic() + timeout
+    while not full_errors(caplog):
+        assert time.monotonic() < deadline, "the store never refused a reading"
+        send(ROUND)
+        time.sleep(0.3)
+
+
 def store_alerts(engine) -> list[dict]:
     with engine.connect() as connection:
         rows = alert_queries.alert_list(connection, since=datetime.min.replace(tzinfo=UTC))
@@ -127,11 +136,7 @@ def test_a_full_disk_is_announced_then_holds_readings_at_the_broker_and_loses_no
 
             fill(ballast, 0)  # full; readings keep coming until the store refuses them
             stored_before_full = count_rows(engine)
-            deadline = time.monotonic() + 30
-            while not full_errors(caplog):
-                assert time.monotonic() < deadline, "the store never said it was full"
-                send(ROUND)
-                time.sleep(0.3)
+            send_until_refused(send, caplog)
             [error] = full_errors(caplog)
             assert error.getMessage().startswith("store full: database or disk is full; ")
             assert not error.exc_info  # no traceback
@@ -219,11 +224,7 @@ def test_a_full_disk_under_postgresql_holds_readings_at_the_broker_and_loses_non
             assert wait_for_rows(engine, send.sent) == send.sent
             fill(ballast, 0)
             stored_before_full = count_rows(engine)
-            deadline = time.monotonic() + 60
-            while not store_errors(caplog):
-                assert time.monotonic() < deadline, "the store never refused a reading"
-                send(ROUND)
-                time.sleep(0.5)
+            send_until_refused(send, caplog)
             held, committed = count_rows(engine), collector.messages_committed
             send(4 * ROUND)  # more while full: they wait at the broker
             time.sleep(5)
